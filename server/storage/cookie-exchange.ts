@@ -1,0 +1,37 @@
+import { parse } from 'cookie';
+
+/** What a storage needs from one HTTP exchange: the request's cookies and a way to set one. */
+export interface CookieExchange {
+  /** The value of the request's cookie `name`, if it sent one. */
+  cookie(name: string): string | undefined;
+  /** Sets the response's Set-Cookie header for `name`; a later call for the same name replaces it. */
+  setCookie(name: string, header: string): void;
+  /** Whether the request came over https (cookies then get `Secure` by default). */
+  readonly secure: boolean;
+}
+
+/** A cookie exchange over a raw `Cookie` header that collects the Set-Cookie headers to send. */
+export interface HeaderCookieExchange extends CookieExchange {
+  /** The Set-Cookie headers to send, one per cookie name. */
+  setCookieHeaders(): string[];
+}
+
+/** Builds a cookie exchange from a request's `Cookie` header; the header is parsed on first use. */
+export function createCookieExchange(
+  cookieHeader: string | null | undefined,
+  options: { secure: boolean },
+): HeaderCookieExchange {
+  let cookies: Record<string, string | undefined> | undefined;
+  const outgoing = new Map<string, string>();
+  return {
+    secure: options.secure,
+    cookie(name) {
+      cookies ??= cookieHeader ? parse(cookieHeader) : {};
+      return cookies[name];
+    },
+    setCookie(name, header) {
+      outgoing.set(name, header);
+    },
+    setCookieHeaders: () => [...outgoing.values()],
+  };
+}

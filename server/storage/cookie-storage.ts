@@ -1,0 +1,184 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { StoredMessage } from '../../shared/message.js';
+import type { Backend, Loaded, Storage } from './backend.js';
+import type { CookieExchange } from './cookie-exchange.js';
+import { type CookieOptions, CookieWriter } from './cookie-options.js';
+import { type DecodedMessages, decodeMessages, encodeMessages } from './message-codec.js';
+import { type Secret, Signer } from './signer.js';
+
+/** The default budget for the cookie's value, in bytes (Django's limit). */
+export const DEFAULT_COOKIE_BYTES = 2048;
+
+/** Settings of the signed-cookie storage. */
+export interface CookieStorageOptions {
+  /** Signing secret(s): the first signs, all verify. Default: MESSAGES_SECRET. */
+  readonly secret?: Secret | undefined;
+  /** The most bytes the cookie's value may take (default 2048); older messages are dropped. */
+  readonly maxBytes?: number;
+  /** The cookie's name (default 'messages') and attributes. */
+  readonly cookie?: CookieOptions;
+}
+
+/** What the cookie backend does with messages that do not fit. */
+export type Overflow =
+  /** Used alone: drop the oldest, keep the newest. */
+  | 'drop-oldest'
+  /** Under fallback: keep the oldest, hand the newest on to the next backend. */
+  | 'hand-on-newest';
+
+// Encoded values start with a format letter: 'j' JSON, 'z' deflated JSON; both base64url, so
+// the value never holds a comma, semicolon, quote, backslash or space (RFC 6265).
+const JSON_FORMAT = 'j';
+const DEFLATE_FORMAT = 'z';
+// Deflate does not pay off on short payloads and costs more than the rest of a request's work.
+const COMPRESS_FROM = 200;
+// A value longer than this is not ours: reject it before verifying or inflating anything.
+const MAX_INCOMING_BYTES = 16_384;
+const MAX_INFLATED_BYTES = 262_144;
+
+/** The cookie codec and signer shared by every request of one cookie storage. */
+export class CookieFormat {
+  readonly writer: CookieWriter;
+  readonly maxBytes: number;
+  readonly #signer: Signer;
+
+  constructor(options: CookieStorageOptions) {
+    this.maxBytes = options.maxBytes ?? DEFAULT_COOKIE_BYTES;
+    if (!Number.isInteger(this.maxBytes) || this.maxBytes < 256) {
+      throw new RangeError(
+        `trpc-messages: the cookie's maxBytes must be an integer of at least 256, got ${this.maxBytes}`,
+      );
+    }
+    this.#signer = new Signer(options.secret, 'trpc-messages.cookie');
+    this.writer = new CookieWriter(options.cookie ?? {}, 'messages');
+  }
+
+  /** The signed cookie value for `messages` ('' for none). */
+  encode(messages: readonly StoredMessage[], notFinished: boolean): string {
+    if (messages.length === 0 && !notFinished) return '';
+    const json = encodeMessages(messages, notFinished);
+    let body = JSON_FORMAT + Buffer.from(json).toString('base64url');
+    if (json.length >= COMPRESS_FROM) {
+      const deflated = DEFLATE_FORMAT + deflateRawSync(json).toString('base64url');
+      if (deflated.length < body.length) body = deflated;
+    }
+    return this.#signer.sign(body);
+  }
+
+  /** The messages a cookie value holds; undefined when it is not a valid, signed value of ours. */
+  decode(value: string): DecodedMessages | undefined {
+    if (value.length > MAX_INCOMING_BYTES) return undefined;
+    const body = this.#signer.unsign(value);
+    if (body === undefined) return undefined;
+    const data = Buffer.from(body.slice(1), 'base64url');
+    try {
+      if (body[0] === JSON_FORMAT) return decodeMessages(data.toString());
+      if (body[0] === DEFLATE_FORMAT) {
+        return decodeMessages(
+          inflateRawSync(data, { maxOutputLength: MAX_INFLATED_BYTES }).toString(),
+        );
+      }
+    } catch {
+      // A signed but corrupt body (a bug or an old format): treat it as garbage.
+    }
+    return undefined;
+  }
+
+  /**
+   * The longest run of `messages` that fits the budget, taken from the end (`drop-oldest`) or
+   * the start (`hand-on-newest`), and the messages left out.
+   */
+  fit(
+    messages: readonly StoredMessage[],
+    overflow: Overflow,
+  ): { value: string; kept: StoredMessage[]; unstored: StoredMessage[] } {
+    const whole = this.encode(messages, false);
+    if (whole.length <= this.maxBytes) return { value: whole, kept: [...messages], unstored: [] };
+    const take = (count: number) =>
+      overflow === 'drop-oldest'
+        ? messages.slice(messages.length - count)
+        : messages.slice(0, count);
+    // Binary search on how many to keep; every candidate is encoded, so the answer always fits
+    // even where compression makes size not quite monotonic in the count.
+    let low = 0;
+    let high = messages.length - 1;
+    let best = { count: 0, value: this.encode([], true) };
+    while (low <= high) {
+      const count = (low + high) >> 1;
+      const value = this.encode(take(count), true);
+      if (value.length <= this.maxBytes) {
+        best = { count, value };
+        low = count + 1;
+      } else {
+        high = count - 1;
+      }
+    }
+    const kept = take(best.count);
+    const unstored =
+      overflow === 'drop-oldest'
+        ? messages.slice(0, messages.length - best.count)
+        : messages.slice(best.count);
+    return { value: best.value, kept, unstored };
+  }
+}
+
+/** One request's signed cookie (Django's CookieStorage). */
+export class CookieBackend implements Backend {
+  readonly #format: CookieFormat;
+  readonly #exchange: CookieExchange;
+  readonly #overflow: Overflow;
+  // The cookie's value as the browser will have it after this response, and what it holds.
+  #value: string | undefined;
+  #state: DecodedMessages | undefined;
+  #taken = false;
+
+  constructor(format: CookieFormat, exchange: CookieExchange, overflow: Overflow) {
+    this.#format = format;
+    this.#exchange = exchange;
+    this.#overflow = overflow;
+  }
+
+  async load(take: boolean): Promise<Loaded> {
+    const state = this.#current();
+    if (take) this.#taken = true;
+    return { messages: state.messages, allRetrieved: !state.notFinished };
+  }
+
+  async store(added: readonly StoredMessage[]): Promise<StoredMessage[]> {
+    const state = this.#current();
+    const held = this.#taken ? [] : state.messages;
+    const notFinished = !this.#taken && state.notFinished;
+    // Under fallback, a cookie that already overflowed must not take new messages: they would
+    // be read before the older ones kept by the next backend.
+    if (notFinished && this.#overflow === 'hand-on-newest') return [...added];
+    const { value, kept, unstored } = this.#format.fit([...held, ...added], this.#overflow);
+    if (value !== (this.#value ?? '')) {
+      if (value) this.#format.writer.set(this.#exchange, value);
+      else this.#format.writer.delete(this.#exchange);
+    }
+    this.#value = value;
+    this.#state = { messages: kept, notFinished: unstored.length > 0 };
+    this.#taken = false;
+    return unstored;
+  }
+
+  #current(): DecodedMessages {
+    if (this.#state === undefined) {
+      this.#value = this.#exchange.cookie(this.#format.writer.name);
+      this.#state = (this.#value && this.#format.decode(this.#value)) || {
+        messages: [],
+        notFinished: false,
+      };
+    }
+    return this.#state;
+  }
+}
+
+/**
+ * Keeps messages in a signed cookie: stateless, nothing to run on the server. Limited to about
+ * 2 KB of messages, and two requests of one browser at once can overwrite each other's.
+ */
+export function cookieStorage(options: CookieStorageOptions = {}): Storage {
+  const format = new CookieFormat(options);
+  return { open: (exchange) => new CookieBackend(format, exchange, 'drop-oldest') };
+}

@@ -1,0 +1,57 @@
+import type { StoredMessage } from '../../shared/message.js';
+import type { Backend, Loaded, Storage } from './backend.js';
+import { CookieBackend, CookieFormat, type CookieStorageOptions } from './cookie-storage.js';
+import { ServerBackend, ServerSessions, type ServerStorageOptions } from './server-storage.js';
+
+/** Settings of the fallback storage: the cookie's and the server store's. */
+export interface FallbackStorageOptions {
+  /** Secret(s) for both cookies. Default: MESSAGES_SECRET. */
+  readonly secret?: CookieStorageOptions['secret'];
+  /** The messages cookie: its byte budget and attributes. */
+  readonly cookie?: Omit<CookieStorageOptions, 'secret'>;
+  /** The store for what the cookie cannot hold, and its session cookie. */
+  readonly server?: Omit<ServerStorageOptions, 'secret'>;
+}
+
+/** One request's cookie, then server store for the overflow (Django's FallbackStorage). */
+export class FallbackBackend implements Backend {
+  readonly #cookie: CookieBackend;
+  readonly #server: ServerBackend;
+
+  constructor(cookie: CookieBackend, server: ServerBackend) {
+    this.#cookie = cookie;
+    this.#server = server;
+  }
+
+  async load(take: boolean): Promise<Loaded> {
+    const cookie = await this.#cookie.load(take);
+    // The store is read only when the cookie says it overflowed.
+    if (cookie.allRetrieved) return cookie;
+    const server = await this.#server.load(take);
+    return {
+      messages: [...cookie.messages, ...server.messages],
+      allRetrieved: server.allRetrieved,
+    };
+  }
+
+  async store(added: readonly StoredMessage[]): Promise<StoredMessage[]> {
+    const overflow = await this.#cookie.store(added);
+    return this.#server.store(overflow);
+  }
+}
+
+/**
+ * Keeps messages in the signed cookie while they fit, and the rest in a server store: no server
+ * I/O for most requests, no limit on size. The store is read only when the cookie overflowed.
+ */
+export function fallbackStorage(options: FallbackStorageOptions = {}): Storage {
+  const format = new CookieFormat({ ...options.cookie, secret: options.secret });
+  const sessions = new ServerSessions({ ...options.server, secret: options.secret });
+  return {
+    open: (exchange) =>
+      new FallbackBackend(
+        new CookieBackend(format, exchange, 'hand-on-newest'),
+        new ServerBackend(sessions, exchange),
+      ),
+  };
+}

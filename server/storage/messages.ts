@@ -1,0 +1,179 @@
+import { assertLevel, DEBUG, ERROR, INFO, SUCCESS, WARNING } from '../../shared/levels.js';
+import { type Message, type StoredMessage, toMessage } from '../../shared/message.js';
+import type { DefaultTags, LevelOf, TagMap } from '../../shared/tags.js';
+import { DEFAULT_TAGS } from '../../shared/tags.js';
+import type { Backend } from './backend.js';
+import { newMessageId } from './message-id.js';
+
+/** The longest message accepted by default, in bytes of UTF-8. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 8192;
+
+/** Settings of one request's messages. */
+export interface MessagesOptions<Tags extends TagMap = DefaultTags> {
+  /** The minimum level a message needs to be stored (default INFO, so DEBUG is dropped). */
+  readonly level?: number;
+  /** The app's tag map (see `defineTags`); default the built-in one. */
+  readonly tags?: Tags;
+  /** The longest message accepted, in bytes of UTF-8 (default 8192). */
+  readonly maxMessageBytes?: number;
+}
+
+/** Options of one added message. */
+export interface AddOptions {
+  /** Space-separated tags put before the level tag in `tags` (class names for the UI). */
+  readonly extraTags?: string;
+}
+
+/**
+ * One request's messages (Django's BaseStorage): queue with `add` and the level methods, read
+ * with `consume` (which removes them) or `peek`/`count` (which do not), and `update` once the
+ * request's work is done to persist what is left. Nothing is read or written until needed.
+ */
+export class Messages<Tags extends TagMap = DefaultTags> {
+  readonly #backend: Backend;
+  readonly #tags: TagMap;
+  readonly #maxMessageBytes: number;
+  #level: number;
+  // Messages added since the last consume, in order.
+  #queued: StoredMessage[] = [];
+  // The backend's messages, loaded at most once per mode; consume empties the array in place.
+  #loaded: Promise<StoredMessage[]> | undefined;
+  #loadedByTake = false;
+  #used = false;
+  #addedNew = false;
+
+  constructor(backend: Backend, options: MessagesOptions<Tags> = {}) {
+    this.#backend = backend;
+    this.#tags = options.tags ?? DEFAULT_TAGS;
+    const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    if (!Number.isInteger(maxBytes) || maxBytes < 1) {
+      throw new TypeError(
+        `trpc-messages: maxMessageBytes must be a positive integer, got ${maxBytes}`,
+      );
+    }
+    this.#maxMessageBytes = maxBytes;
+    const level = options.level ?? INFO;
+    assertLevel(level, 'the minimum level');
+    this.#level = level;
+  }
+
+  /** The minimum level a message needs to be stored, for this request. */
+  get level(): number {
+    return this.#level;
+  }
+
+  set level(level: number) {
+    assertLevel(level, 'the minimum level');
+    this.#level = level;
+  }
+
+  /**
+   * Queues a message. An empty message, or one below the minimum level, is ignored (as in
+   * Django). Throws a TypeError for a level that is not an integer or a text that is not a
+   * string, and a RangeError for a text over the size limit.
+   */
+  add(level: LevelOf<Tags>, message: string, options?: AddOptions): void {
+    this.#push(level, message, options);
+  }
+
+  /** Queues a DEBUG message (stored only when the minimum level allows it). */
+  debug(message: string, options?: AddOptions): void {
+    this.#push(DEBUG, message, options);
+  }
+
+  /** Queues an INFO message. */
+  info(message: string, options?: AddOptions): void {
+    this.#push(INFO, message, options);
+  }
+
+  /** Queues a SUCCESS message. */
+  success(message: string, options?: AddOptions): void {
+    this.#push(SUCCESS, message, options);
+  }
+
+  /** Queues a WARNING message. */
+  warning(message: string, options?: AddOptions): void {
+    this.#push(WARNING, message, options);
+  }
+
+  /** Queues an ERROR message. */
+  error(message: string, options?: AddOptions): void {
+    this.#push(ERROR, message, options);
+  }
+
+  /** Returns the unread messages, oldest first, and removes them: each is returned once. */
+  async consume(): Promise<Message[]> {
+    this.#used = true;
+    const loaded = await this.#load(true);
+    const messages = [...loaded.splice(0), ...this.#queued.splice(0)];
+    return messages.map((m) => toMessage(m, this.#tags));
+  }
+
+  /** Returns the unread messages, oldest first, without removing them. */
+  async peek(): Promise<Message[]> {
+    const loaded = await this.#load(false);
+    return [...loaded, ...this.#queued].map((m) => toMessage(m, this.#tags));
+  }
+
+  /** The number of unread messages, without removing them. */
+  async count(): Promise<number> {
+    const loaded = await this.#load(false);
+    return loaded.length + this.#queued.length;
+  }
+
+  /**
+   * Persists the request's outcome and returns the messages that could not be kept: after a
+   * consume, only what was added since; else, if something was added, everything; else nothing
+   * is done at all (no I/O, no cookie). Can be called again after more work.
+   */
+  async update(): Promise<StoredMessage[]> {
+    if (!this.#used && !this.#addedNew) return [];
+    // A load still under way decides whether the backend took its messages: wait for it.
+    await this.#loaded?.catch(() => undefined);
+    const added = this.#queued.splice(0);
+    this.#used = false;
+    this.#addedNew = false;
+    this.#loaded = undefined;
+    this.#loadedByTake = false;
+    return this.#backend.store(added);
+  }
+
+  #push(level: number, message: string, options: AddOptions = {}): void {
+    assertLevel(level);
+    if (typeof message !== 'string') {
+      throw new TypeError(`trpc-messages: a message must be a string, got ${typeof message}`);
+    }
+    const extraTags = options.extraTags ?? '';
+    if (typeof extraTags !== 'string') {
+      throw new TypeError(`trpc-messages: extraTags must be a string, got ${typeof extraTags}`);
+    }
+    if (message.length === 0 || level < this.#level) return;
+    // A UTF-8 byte is at most one UTF-16 unit, so short strings skip the byte count.
+    if (message.length * 3 > this.#maxMessageBytes) {
+      const bytes = Buffer.byteLength(message);
+      if (bytes > this.#maxMessageBytes) {
+        throw new RangeError(
+          `trpc-messages: a message may hold at most ${this.#maxMessageBytes} bytes of UTF-8 ` +
+            `(maxMessageBytes), got ${bytes}`,
+        );
+      }
+    }
+    this.#queued.push({ id: newMessageId(), level, message, extraTags });
+    this.#addedNew = true;
+  }
+
+  #load(take: boolean): Promise<StoredMessage[]> {
+    if (this.#loaded && (this.#loadedByTake || !take)) return this.#loaded;
+    const loading = this.#backend.load(take).then(
+      (result) => [...result.messages],
+      (error: unknown) => {
+        // Let a later call try again: a failed load took nothing.
+        if (this.#loaded === loading) this.#loaded = undefined;
+        throw error;
+      },
+    );
+    this.#loaded = loading;
+    this.#loadedByTake = take;
+    return loading;
+  }
+}

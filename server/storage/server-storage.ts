@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import type { StoredMessage } from '../../shared/message.js';
+import type { Backend, Loaded, Storage } from './backend.js';
+import type { CookieExchange } from './cookie-exchange.js';
+import { type CookieOptions, CookieWriter } from './cookie-options.js';
+import { MemoryStore } from './memory-store.js';
+import type { MessageStore } from './message-store.js';
+import { type Secret, Signer } from './signer.js';
+
+/** Settings of the server-side storage. */
+export interface ServerStorageOptions {
+  /** Where messages live (default: a new bounded `MemoryStore`). */
+  readonly store?: MessageStore;
+  /** Secret(s) that sign the session cookie: the first signs, all verify. Default: MESSAGES_SECRET. */
+  readonly secret?: Secret | undefined;
+  /** The session cookie's name (default 'messages_session') and attributes. */
+  readonly cookie?: CookieOptions;
+}
+
+/** The session id cookie and the store shared by every request of one server storage. */
+export class ServerSessions {
+  readonly store: MessageStore;
+  readonly #writer: CookieWriter;
+  readonly #signer: Signer;
+
+  constructor(options: ServerStorageOptions) {
+    this.store = options.store ?? new MemoryStore();
+    this.#signer = new Signer(options.secret, 'trpc-messages.session');
+    this.#writer = new CookieWriter(options.cookie ?? {}, 'messages_session');
+  }
+
+  /** The request's session id: a string when valid, null when the cookie is forged, else undefined. */
+  read(exchange: CookieExchange): string | null | undefined {
+    const value = exchange.cookie(this.#writer.name);
+    if (value === undefined) return undefined;
+    return this.#signer.unsign(value) ?? null;
+  }
+
+  /** A new random session id (128 bits), sent to the browser in a signed cookie. */
+  start(exchange: CookieExchange): string {
+    const id = randomBytes(16).toString('base64url');
+    this.#writer.set(exchange, this.#signer.sign(id));
+    return id;
+  }
+
+  /** Tells the browser to drop a forged session cookie. */
+  clear(exchange: CookieExchange): void {
+    this.#writer.delete(exchange);
+  }
+}
+
+/** One request's messages in a server store, keyed by a session id cookie (Django's SessionStorage). */
+export class ServerBackend implements Backend {
+  readonly #sessions: ServerSessions;
+  readonly #exchange: CookieExchange;
+  #id: string | null | undefined;
+  #read = false;
+
+  constructor(sessions: ServerSessions, exchange: CookieExchange) {
+    this.#sessions = sessions;
+    this.#exchange = exchange;
+  }
+
+  async load(take: boolean): Promise<Loaded> {
+    const id = this.#session();
+    if (!id) return { messages: [], allRetrieved: true };
+    const { store } = this.#sessions;
+    return { messages: await (take ? store.take(id) : store.peek(id)), allRetrieved: true };
+  }
+
+  async store(added: readonly StoredMessage[]): Promise<StoredMessage[]> {
+    // What was taken left the store at load: only new messages need writing, by an append, so
+    // messages another request added meanwhile stay.
+    if (added.length === 0) {
+      if (this.#session() === null) this.#sessions.clear(this.#exchange);
+      return [];
+    }
+    const id = this.#session() || this.#sessions.start(this.#exchange);
+    this.#id = id;
+    await this.#sessions.store.append(id, added);
+    return [];
+  }
+
+  #session(): string | null | undefined {
+    if (!this.#read) {
+      this.#id = this.#sessions.read(this.#exchange);
+      this.#read = true;
+    }
+    return this.#id;
+  }
+}
+
+/**
+ * Keeps messages on the server, keyed by a random session id in a signed HttpOnly cookie that is
+ * set only when a first message is stored. The embedded default (with a `MemoryStore`).
+ */
+export function serverStorage(options: ServerStorageOptions = {}): Storage {
+  const sessions = new ServerSessions(options);
+  return { open: (exchange) => new ServerBackend(sessions, exchange) };
+}

@@ -1,0 +1,26 @@
+export {
+  DEBUG,
+  DEFAULT_LEVELS,
+  ERROR,
+  INFO,
+  type LevelName,
+  SUCCESS,
+  WARNING,
+} from './levels.js';
+export {
+  type Message,
+  messageListSchema,
+  messageSchema,
+  type StoredMessage,
+  toMessage,
+} from './message.js';
+export {
+  DEFAULT_TAGS,
+  type DefaultTags,
+  defineTags,
+  joinTags,
+  type LevelOf,
+  levelTag,
+  type TagMap,
+  type Tags,
+} from './tags.js';

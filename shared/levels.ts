@@ -1,0 +1,31 @@
+/** Level of a message meant for developers; below the default minimum, so not stored unless asked. */
+export const DEBUG = 10;
+/** Level of an informational message. */
+export const INFO = 20;
+/** Level of a message that confirms an action succeeded. */
+export const SUCCESS = 25;
+/** Level of a message about something that is not yet an error. */
+export const WARNING = 30;
+/** Level of a message about an action that failed. */
+export const ERROR = 40;
+
+/** The built-in levels by name (Django's DEFAULT_MESSAGE_LEVELS). */
+export const DEFAULT_LEVELS = { DEBUG, INFO, SUCCESS, WARNING, ERROR } as const;
+
+/** The name of a built-in level. */
+export type LevelName = keyof typeof DEFAULT_LEVELS;
+
+/** Throws a TypeError unless `level` is a finite integer (the only thing a level may be). */
+export function assertLevel(level: unknown, what = 'level'): asserts level is number {
+  if (typeof level !== 'number' || !Number.isInteger(level)) {
+    throw new TypeError(
+      `trpc-messages: ${what} must be a finite integer such as INFO (20), got ${describe(level)}`,
+    );
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  return String(value);
+}
