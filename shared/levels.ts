@@ -15,11 +15,11 @@ export const DEFAULT_LEVELS = { DEBUG, INFO, SUCCESS, WARNING, ERROR } as const;
 /** The name of a built-in level. */
 export type LevelName = keyof typeof DEFAULT_LEVELS;
 
-/** Throws a TypeError unless `level` is a finite integer (the only thing a level may be). */
+/** Throws a TypeError unless `level` is a safe integer (the only thing a level may be). */
 export function assertLevel(level: unknown, what = 'level'): asserts level is number {
-  if (typeof level !== 'number' || !Number.isInteger(level)) {
+  if (typeof level !== 'number' || !Number.isSafeInteger(level)) {
     throw new TypeError(
-      `trpc-messages: ${what} must be a finite integer such as INFO (20), got ${describe(level)}`,
+      `trpc-messages: ${what} must be a safe integer such as INFO (20), got ${describe(level)}`,
     );
   }
 }

@@ -16,7 +16,8 @@ export const DEFAULT_TAGS = {
 export type DefaultTags = typeof DEFAULT_TAGS;
 
 /** The tag map `Custom` gives when laid over the defaults: its entries win. */
-export type Tags<Custom extends TagMap = Record<never, string>> = Omit<DefaultTags, keyof Custom> & Custom;
+export type Tags<Custom extends TagMap = Record<never, string>> = Omit<DefaultTags, keyof Custom> &
+  Custom;
 
 /** A level that `Map` knows, as a literal type (10 | 20 | 25 | 30 | 40 for the defaults). */
 export type LevelOf<Map extends TagMap> = keyof Map & number;

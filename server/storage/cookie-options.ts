@@ -24,13 +24,26 @@ export interface CookieOptions {
 /** Writes one named cookie, with its attributes, into cookie exchanges. */
 export class CookieWriter {
   readonly name: string;
-  readonly #attributes: SerializeOptions;
   readonly #secure: boolean | 'auto';
+  // The attributes are fixed per writer, but for Secure: serialize them once per variant, since
+  // `serialize` re-validates everything on each call and costs more than the rest of a request.
+  // Values written are base64url and dots by construction, so they need no validation.
+  readonly #suffix: { readonly [secure: string]: string };
+  readonly #deletion: { readonly [secure: string]: string };
 
   constructor(options: CookieOptions, defaultName: string) {
     this.name = options.name ?? defaultName;
-    this.#secure = options.secure ?? 'auto';
-    this.#attributes = {
+    // Browsers reject SameSite=None and Partitioned cookies that are not Secure.
+    const mustBeSecure = options.sameSite === 'none' || options.partitioned === true;
+    if (mustBeSecure && options.secure === false) {
+      throw new RangeError(
+        'trpc-messages: a cookie with sameSite "none" or partitioned must be Secure; drop secure: false',
+      );
+    }
+    const secure = mustBeSecure ? true : (options.secure ?? 'auto');
+    // Production settles it once; reading process.env on every response costs more than signing.
+    this.#secure = secure === 'auto' && process.env.NODE_ENV === 'production' ? true : secure;
+    const attributes: SerializeOptions = {
       path: options.path ?? '/',
       httpOnly: options.httpOnly ?? true,
       sameSite: options.sameSite ?? 'lax',
@@ -38,26 +51,29 @@ export class CookieWriter {
       ...(options.maxAge === undefined ? {} : { maxAge: options.maxAge }),
       ...(options.partitioned ? { partitioned: true } : {}),
     };
-    // Fail at start-up, not on the first response: `serialize` validates name and attributes.
-    serialize(this.name, '', this.#attributes);
+    const prefix = `${this.name}=`;
+    const suffix = (secure: boolean) =>
+      serialize(this.name, '', { ...attributes, secure }).slice(prefix.length);
+    const deletion = (secure: boolean) =>
+      serialize(this.name, '', { ...attributes, secure, maxAge: 0, expires: new Date(0) });
+    this.#suffix = { true: suffix(true), false: suffix(false) };
+    this.#deletion = { true: deletion(true), false: deletion(false) };
   }
 
-  /** Sets the cookie to `value` (a cookie-safe string). */
+  /** Sets the cookie to `value`, which must be made of cookie-safe characters only. */
   set(exchange: CookieExchange, value: string): void {
-    exchange.setCookie(this.name, serialize(this.name, value, this.#with(exchange)));
+    exchange.setCookie(
+      this.name,
+      `${this.name}=${value}${this.#suffix[String(this.#isSecure(exchange))]}`,
+    );
   }
 
   /** Tells the browser to delete the cookie. */
   delete(exchange: CookieExchange): void {
-    const attributes = { ...this.#with(exchange), maxAge: 0, expires: new Date(0) };
-    exchange.setCookie(this.name, serialize(this.name, '', attributes));
+    exchange.setCookie(this.name, this.#deletion[String(this.#isSecure(exchange))] as string);
   }
 
-  #with(exchange: CookieExchange): SerializeOptions {
-    const secure =
-      this.#secure === 'auto'
-        ? exchange.secure || process.env.NODE_ENV === 'production'
-        : this.#secure;
-    return { ...this.#attributes, secure };
+  #isSecure(exchange: CookieExchange): boolean {
+    return this.#secure === 'auto' ? exchange.secure : this.#secure;
   }
 }

@@ -32,6 +32,8 @@ const JSON_FORMAT = 'j';
 const DEFLATE_FORMAT = 'z';
 // Deflate does not pay off on short payloads and costs more than the rest of a request's work.
 const COMPRESS_FROM = 200;
+// Browsers drop a cookie whose name and value together pass this many bytes.
+const BROWSER_COOKIE_BYTES = 4096;
 // A value longer than this is not ours: reject it before verifying or inflating anything.
 const MAX_INCOMING_BYTES = 16_384;
 const MAX_INFLATED_BYTES = 262_144;
@@ -43,22 +45,26 @@ export class CookieFormat {
   readonly #signer: Signer;
 
   constructor(options: CookieStorageOptions) {
+    this.writer = new CookieWriter(options.cookie ?? {}, 'messages');
     this.maxBytes = options.maxBytes ?? DEFAULT_COOKIE_BYTES;
-    if (!Number.isInteger(this.maxBytes) || this.maxBytes < 256) {
+    const most = BROWSER_COOKIE_BYTES - this.writer.name.length - 1;
+    if (!Number.isInteger(this.maxBytes) || this.maxBytes < 256 || this.maxBytes > most) {
       throw new RangeError(
-        `trpc-messages: the cookie's maxBytes must be an integer of at least 256, got ${this.maxBytes}`,
+        `trpc-messages: the cookie's maxBytes must be an integer from 256 to ${most} ` +
+          `(browsers drop larger cookies), got ${this.maxBytes}`,
       );
     }
     this.#signer = new Signer(options.secret, 'trpc-messages.cookie');
-    this.writer = new CookieWriter(options.cookie ?? {}, 'messages');
   }
 
   /** The signed cookie value for `messages` ('' for none). */
   encode(messages: readonly StoredMessage[], notFinished: boolean): string {
     if (messages.length === 0 && !notFinished) return '';
     const json = encodeMessages(messages, notFinished);
-    let body = JSON_FORMAT + Buffer.from(json).toString('base64url');
-    if (json.length >= COMPRESS_FROM) {
+    const bytes = Buffer.from(json);
+    let body = JSON_FORMAT + bytes.toString('base64url');
+    // Never write a body that decode would refuse to inflate.
+    if (json.length >= COMPRESS_FROM && bytes.length <= MAX_INFLATED_BYTES) {
       const deflated = DEFLATE_FORMAT + deflateRawSync(json).toString('base64url');
       if (deflated.length < body.length) body = deflated;
     }
@@ -152,11 +158,12 @@ export class CookieBackend implements Backend {
     // be read before the older ones kept by the next backend.
     if (notFinished && this.#overflow === 'hand-on-newest') return [...added];
     const { value, kept, unstored } = this.#format.fit([...held, ...added], this.#overflow);
-    if (value !== (this.#value ?? '')) {
+    // No cookie needs no deletion, but an empty one the browser sent does.
+    if (value ? value !== this.#value : this.#value !== undefined) {
       if (value) this.#format.writer.set(this.#exchange, value);
       else this.#format.writer.delete(this.#exchange);
     }
-    this.#value = value;
+    this.#value = value || undefined;
     this.#state = { messages: kept, notFinished: unstored.length > 0 };
     this.#taken = false;
     return unstored;

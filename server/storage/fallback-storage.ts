@@ -24,10 +24,13 @@ export class FallbackBackend implements Backend {
   }
 
   async load(take: boolean): Promise<Loaded> {
-    const cookie = await this.#cookie.load(take);
-    // The store is read only when the cookie says it overflowed.
-    if (cookie.allRetrieved) return cookie;
-    const server = await this.#server.load(take);
+    // The store is read only when the cookie says it overflowed. The cookie is taken last, once
+    // the store's read succeeded: a failed load must take nothing, or the cookie would be
+    // deleted at the end of the request with the messages it held.
+    const cookie = await this.#cookie.load(false);
+    const server = cookie.allRetrieved ? undefined : await this.#server.load(take);
+    if (take) await this.#cookie.load(true);
+    if (server === undefined) return cookie;
     return {
       messages: [...cookie.messages, ...server.messages],
       allRetrieved: server.allRetrieved,

@@ -131,11 +131,21 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     // A load still under way decides whether the backend took its messages: wait for it.
     await this.#loaded?.catch(() => undefined);
     const added = this.#queued.splice(0);
+    const { used, addedNew } = { used: this.#used, addedNew: this.#addedNew };
     this.#used = false;
     this.#addedNew = false;
-    this.#loaded = undefined;
-    this.#loadedByTake = false;
-    return this.#backend.store(added);
+    try {
+      const unstored = await this.#backend.store(added);
+      this.#loaded = undefined;
+      this.#loadedByTake = false;
+      return unstored;
+    } catch (error) {
+      // Nothing was persisted: queue the messages again so a retry can still store them.
+      this.#queued.unshift(...added);
+      this.#used ||= used;
+      this.#addedNew ||= addedNew;
+      throw error;
+    }
   }
 
   #push(level: number, message: string, options: AddOptions = {}): void {

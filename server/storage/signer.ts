@@ -14,7 +14,10 @@ export function resolveSecrets(secret: Secret | undefined): readonly string[] {
   if (given !== undefined) {
     const secrets = typeof given === 'string' ? [given] : [...given];
     if (secrets.length === 0 || secrets.some((s) => typeof s !== 'string' || s.length === 0)) {
-      throw new TypeError('trpc-messages: a secret must be a non-empty string or a list of them');
+      const source = secret === undefined ? 'MESSAGES_SECRET' : '{ secret }';
+      throw new TypeError(
+        `trpc-messages: ${source} must be a non-empty string (or, as an option, a list of them)`,
+      );
     }
     return secrets;
   }
@@ -45,26 +48,27 @@ export class Signer {
 
   /** `value` followed by a dot and its signature; safe in a cookie when `value` is. */
   sign(value: string): string {
-    return `${value}.${this.#mac(this.#keys[0] as Buffer, value).toString('base64url')}`;
+    return `${value}.${signature(this.#keys[0] as Buffer, value)}`;
   }
 
   /** The value `signed` carries if one of the secrets signed it, else undefined. */
   unsign(signed: string): string | undefined {
     const dot = signed.lastIndexOf('.');
-    if (dot < 0) return undefined;
+    // Comparing the base64url text, not decoded bytes, rejects every variant spelling too.
+    if (dot < 0 || signed.length - dot - 1 !== SIGNATURE_LENGTH) return undefined;
     const value = signed.slice(0, dot);
-    const signature = Buffer.from(signed.slice(dot + 1), 'base64url');
-    // base64url decoding skips bad characters: compare the re-encoding so no variant passes.
-    if (signature.length !== 32 || signature.toString('base64url') !== signed.slice(dot + 1)) {
-      return undefined;
-    }
+    const given = Buffer.from(signed.slice(dot + 1));
+    if (given.length !== SIGNATURE_LENGTH) return undefined; // a non-ASCII character
     for (const key of this.#keys) {
-      if (timingSafeEqual(signature, this.#mac(key, value))) return value;
+      if (timingSafeEqual(given, Buffer.from(signature(key, value)))) return value;
     }
     return undefined;
   }
+}
 
-  #mac(key: Buffer, value: string): Buffer {
-    return createHmac('sha256', key).update(value).digest();
-  }
+// base64url of a SHA-256 digest: 32 bytes, 43 characters.
+const SIGNATURE_LENGTH = 43;
+
+function signature(key: Buffer, value: string): string {
+  return createHmac('sha256', key).update(value).digest('base64url');
 }

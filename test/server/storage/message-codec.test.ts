@@ -1,0 +1,126 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeMessages, encodeMessages } from '../../../server/storage/message-codec.js';
+import type { StoredMessage } from '../../../shared/message.js';
+
+const saved: StoredMessage = { id: 'a1', level: 25, message: 'Task saved.', extraTags: '' };
+const tagged: StoredMessage = { id: 'a2', level: 40, message: 'Failed.', extraTags: 'sticky' };
+
+const storedMessage: fc.Arbitrary<StoredMessage> = fc.record({
+  id: fc.string({ minLength: 1 }),
+  level: fc.integer(),
+  message: fc.string({ unit: 'binary' }),
+  extraTags: fc.string({ unit: 'binary' }),
+});
+
+describe('encodeMessages', () => {
+  it('writes compact tuples, leaving out empty extra tags', () => {
+    expect(encodeMessages([saved, tagged])).toBe(
+      '[["a1",25,"Task saved."],["a2",40,"Failed.","sticky"]]',
+    );
+  });
+
+  it('appends 0 as the "not finished" marker', () => {
+    expect(encodeMessages([saved], true)).toBe('[["a1",25,"Task saved."],0]');
+    expect(encodeMessages([], true)).toBe('[0]');
+    expect(encodeMessages([])).toBe('[]');
+  });
+});
+
+describe('decodeMessages', () => {
+  it('reads back what encodeMessages wrote', () => {
+    expect(decodeMessages(encodeMessages([saved, tagged]))).toEqual({
+      messages: [saved, tagged],
+      notFinished: false,
+    });
+  });
+
+  it('reads the "not finished" marker', () => {
+    expect(decodeMessages(encodeMessages([saved], true))).toEqual({
+      messages: [saved],
+      notFinished: true,
+    });
+    expect(decodeMessages('[0]')).toEqual({ messages: [], notFinished: true });
+  });
+
+  it('round-trips any messages and marker', () => {
+    fc.assert(
+      fc.property(fc.array(storedMessage), fc.boolean(), (messages, notFinished) => {
+        expect(decodeMessages(encodeMessages(messages, notFinished))).toEqual({
+          messages,
+          notFinished,
+        });
+      }),
+    );
+  });
+
+  it('returns undefined for text that is not JSON', () => {
+    for (const garbage of ['', 'nope', '[', '[["a",20,"x"]', '\u0000', 'undefined', '{]']) {
+      expect(decodeMessages(garbage), garbage).toBeUndefined();
+    }
+  });
+
+  it('returns undefined for JSON of the wrong shape', () => {
+    const wrong = [
+      'null',
+      '0',
+      '"text"',
+      '{}',
+      '{"messages":[]}',
+      '[null]',
+      '[1]',
+      '[[]]',
+      '[["a1"]]',
+      '[["a1",25]]',
+      '[["",25,"empty id"]]',
+      '[[1,25,"numeric id"]]',
+      '[["a1","25","string level"]]',
+      '[["a1",25.5,"fractional level"]]',
+      '[["a1",null,"null level"]]',
+      '[["a1",25,7]]',
+      '[["a1",25,null]]',
+      '[["a1",25,"x",7]]',
+      '[["a1",25,"x",null]]',
+      '[["a1",25,"x","tags","one too many"]]',
+      '[{"id":"a1","level":25,"message":"x"}]',
+      '[["a1",25,"x"],1]',
+      '[["a1",25,"x"],false]',
+      '[["a1",25,"x"],"0"]',
+      '[["a1",1e400,"x"]]',
+    ];
+    for (const json of wrong) expect(decodeMessages(json), json).toBeUndefined();
+  });
+
+  it('returns undefined when the marker is not last', () => {
+    expect(decodeMessages('[0,["a1",25,"x"]]')).toBeUndefined();
+    expect(decodeMessages('[["a1",25,"x"],0,["a2",25,"y"]]')).toBeUndefined();
+    expect(decodeMessages('[0,0]')).toBeUndefined();
+  });
+
+  it('never throws, whatever the input', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.json()), (input) => {
+        expect(() => decodeMessages(input)).not.toThrow();
+      }),
+    );
+  });
+
+  it('returns undefined for any JSON value that is not a list of entries', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const decoded = decodeMessages(JSON.stringify(value));
+        if (decoded !== undefined) {
+          // Only arrays of well-formed entries (and a trailing 0) may decode.
+          expect(Array.isArray(value)).toBe(true);
+          expect(encodeMessages(decoded.messages, decoded.notFinished)).toBe(
+            JSON.stringify(
+              (value as unknown[]).map((entry) =>
+                Array.isArray(entry) && entry[3] === '' ? entry.slice(0, 3) : entry,
+              ),
+            ),
+          );
+        }
+      }),
+    );
+  });
+});
