@@ -743,7 +743,8 @@ describe('cookie attributes', () => {
 
   it('adds Secure when NODE_ENV is production', async () => {
     vi.stubEnv('NODE_ENV', 'production');
-    expect(parseSetCookie(await setCookieOf(storage, false)).secure).toBe(true);
+    const production = cookieStorage({ secret: SECRET });
+    expect(parseSetCookie(await setCookieOf(production, false)).secure).toBe(true);
   });
 
   it('honours a custom name, path, domain, sameSite and maxAge, when setting and deleting', async () => {
