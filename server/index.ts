@@ -1,4 +1,7 @@
-export type { Backend, Loaded, Storage } from './storage/backend.js';
+export { fetchExchange } from './adapters/fetch.js';
+export { nodeExchange } from './adapters/node.js';
+export type { ResponseExchange } from './adapters/response-exchange.js';
+export type { Backend, Loaded, OpenOptions, Storage } from './storage/backend.js';
 export {
   type CookieExchange,
   createCookieExchange,
@@ -9,6 +12,7 @@ export {
   type CookieStorageOptions,
   cookieStorage,
   DEFAULT_COOKIE_BYTES,
+  StreamedCookieError,
 } from './storage/cookie-storage.js';
 export { type FallbackStorageOptions, fallbackStorage } from './storage/fallback-storage.js';
 export {
@@ -31,3 +35,14 @@ export {
   assertMessages,
   type ExpectedMessage,
 } from './testing/assert-messages.js';
+export { type AddMessageOptions, addMessage, MessageFailure } from './trpc/add-message.js';
+export {
+  type CreateMessagesOptions,
+  createMessages,
+  type FetchRequestOptions,
+  type MessagesContext,
+  MessagesDroppedError,
+  type MessagesKit,
+  type NodeRequestOptions,
+} from './trpc/create-messages.js';
+export { type SuccessMessageArgs, successMessage } from './trpc/success-message.js';

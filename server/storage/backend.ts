@@ -25,7 +25,18 @@ export interface Backend {
   store(added: readonly StoredMessage[]): Promise<StoredMessage[]>;
 }
 
+/** How a request can use cookies, told to a storage when it opens a backend. */
+export interface OpenOptions {
+  /**
+   * The response's headers leave before the request's work is done (a streamed batch, a
+   * subscription): a cookie can be set only now, at open, never by `store`.
+   */
+  readonly headersFirst?: boolean;
+  /** The browser is about to act: give it a session now, if the storage uses one. */
+  readonly startSession?: boolean;
+}
+
 /** A configured way to keep messages; opens a backend for each request. */
 export interface Storage {
-  open(exchange: CookieExchange): Backend;
+  open(exchange: CookieExchange, options?: OpenOptions): Backend;
 }

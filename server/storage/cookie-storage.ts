@@ -1,6 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { StoredMessage } from '../../shared/message.js';
-import type { Backend, Loaded, Storage } from './backend.js';
+import type { Backend, Loaded, OpenOptions, Storage } from './backend.js';
 import type { CookieExchange } from './cookie-exchange.js';
 import { type CookieOptions, CookieWriter } from './cookie-options.js';
 import { type DecodedMessages, decodeMessages, encodeMessages } from './message-codec.js';
@@ -128,29 +128,55 @@ export class CookieFormat {
   }
 }
 
+/** Thrown when the cookie storage is used on a response whose headers have already left. */
+export class StreamedCookieError extends Error {
+  constructor() {
+    super(
+      'trpc-messages: the cookie storage cannot read or write messages on a streamed response ' +
+        '(httpBatchStreamLink, a subscription): its headers, and so its cookies, leave before the ' +
+        'procedures run. Send the calls that touch messages through httpBatchLink with a ' +
+        'splitLink, or use serverStorage() or fallbackStorage(), which keep messages on the server.',
+    );
+    this.name = 'StreamedCookieError';
+  }
+}
+
 /** One request's signed cookie (Django's CookieStorage). */
 export class CookieBackend implements Backend {
   readonly #format: CookieFormat;
   readonly #exchange: CookieExchange;
   readonly #overflow: Overflow;
+  readonly #headersFirst: boolean;
   // The cookie's value as the browser will have it after this response, and what it holds.
   #value: string | undefined;
   #state: DecodedMessages | undefined;
   #taken = false;
 
-  constructor(format: CookieFormat, exchange: CookieExchange, overflow: Overflow) {
+  constructor(
+    format: CookieFormat,
+    exchange: CookieExchange,
+    overflow: Overflow,
+    options: OpenOptions = {},
+  ) {
     this.#format = format;
     this.#exchange = exchange;
     this.#overflow = overflow;
+    this.#headersFirst = options.headersFirst ?? false;
   }
 
   async load(take: boolean): Promise<Loaded> {
+    // Reading is possible, but what is read could never be cleared: it would come back.
+    if (this.#headersFirst) throw new StreamedCookieError();
     const state = this.#current();
     if (take) this.#taken = true;
     return { messages: state.messages, allRetrieved: !state.notFinished };
   }
 
   async store(added: readonly StoredMessage[]): Promise<StoredMessage[]> {
+    if (this.#headersFirst) {
+      if (added.length === 0) return [];
+      throw new StreamedCookieError();
+    }
     const state = this.#current();
     const held = this.#taken ? [] : state.messages;
     const notFinished = !this.#taken && state.notFinished;
@@ -187,5 +213,7 @@ export class CookieBackend implements Backend {
  */
 export function cookieStorage(options: CookieStorageOptions = {}): Storage {
   const format = new CookieFormat(options);
-  return { open: (exchange) => new CookieBackend(format, exchange, 'drop-oldest') };
+  return {
+    open: (exchange, options) => new CookieBackend(format, exchange, 'drop-oldest', options),
+  };
 }

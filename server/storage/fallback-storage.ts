@@ -1,5 +1,5 @@
 import type { StoredMessage } from '../../shared/message.js';
-import type { Backend, Loaded, Storage } from './backend.js';
+import type { Backend, Loaded, OpenOptions, Storage } from './backend.js';
 import { CookieBackend, CookieFormat, type CookieStorageOptions } from './cookie-storage.js';
 import { ServerBackend, ServerSessions, type ServerStorageOptions } from './server-storage.js';
 
@@ -51,10 +51,12 @@ export function fallbackStorage(options: FallbackStorageOptions = {}): Storage {
   const format = new CookieFormat({ ...options.cookie, secret: options.secret });
   const sessions = new ServerSessions({ ...options.server, secret: options.secret });
   return {
-    open: (exchange) =>
-      new FallbackBackend(
-        new CookieBackend(format, exchange, 'hand-on-newest'),
-        new ServerBackend(sessions, exchange),
-      ),
+    open(exchange, options?: OpenOptions) {
+      const server = new ServerBackend(sessions, exchange, options);
+      // On a streamed response the cookie can be neither written nor cleared: use the store
+      // alone, and leave what the cookie holds for a later request.
+      if (options?.headersFirst) return server;
+      return new FallbackBackend(new CookieBackend(format, exchange, 'hand-on-newest'), server);
+    },
   };
 }

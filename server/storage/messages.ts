@@ -16,6 +16,13 @@ export interface MessagesOptions<Tags extends TagMap = DefaultTags> {
   readonly tags?: Tags;
   /** The longest message accepted, in bytes of UTF-8 (default 8192). */
   readonly maxMessageBytes?: number;
+  /**
+   * Persist every change as soon as it is made (adds of one tick together), for work that has
+   * no end to wait for: subscriptions, background jobs. `update` still works as usual.
+   */
+  readonly eager?: boolean;
+  /** Told of failures of eager persistence (default: logged with console.error). */
+  readonly onError?: (error: unknown) => void;
 }
 
 /** Options of one added message. */
@@ -41,6 +48,11 @@ export class Messages<Tags extends TagMap = DefaultTags> {
   #loadedByTake = false;
   #used = false;
   #addedNew = false;
+  // Persists run one at a time, in order; this is the last one asked for.
+  #persisting: Promise<unknown> = Promise.resolve();
+  readonly #eager: boolean;
+  readonly #onError: (error: unknown) => void;
+  #flushQueued = false;
 
   constructor(backend: Backend, options: MessagesOptions<Tags> = {}) {
     this.#backend = backend;
@@ -55,6 +67,8 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     const level = options.level ?? INFO;
     assertLevel(level, 'the minimum level');
     this.#level = level;
+    this.#eager = options.eager ?? false;
+    this.#onError = options.onError ?? ((error) => console.error('trpc-messages:', error));
   }
 
   /** The minimum level a message needs to be stored, for this request. */
@@ -106,6 +120,7 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     this.#used = true;
     const loaded = await this.#load(true);
     const messages = [...loaded.splice(0), ...this.#queued.splice(0)];
+    this.#flushSoon();
     return messages.map((m) => toMessage(m, this.#tags));
   }
 
@@ -124,9 +139,21 @@ export class Messages<Tags extends TagMap = DefaultTags> {
   /**
    * Persists the request's outcome and returns the messages that could not be kept: after a
    * consume, only what was added since; else, if something was added, everything; else nothing
-   * is done at all (no I/O, no cookie). Can be called again after more work.
+   * is done at all (no I/O, no cookie). Can be called again after more work; calls made while
+   * one runs wait for it.
    */
-  async update(): Promise<StoredMessage[]> {
+  update(): Promise<StoredMessage[]> {
+    const run = this.#persisting.then(() => this.#persist());
+    this.#persisting = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves once every persist asked for so far has finished (eager ones included). */
+  async settled(): Promise<void> {
+    await this.#persisting;
+  }
+
+  async #persist(): Promise<StoredMessage[]> {
     if (!this.#used && !this.#addedNew) return [];
     // A load still under way decides whether the backend took its messages: wait for it.
     await this.#loaded?.catch(() => undefined);
@@ -148,6 +175,17 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     }
   }
 
+  /** In eager mode, persists once the current tick's changes are made. */
+  #flushSoon(): void {
+    if (!this.#eager || this.#flushQueued) return;
+    this.#flushQueued = true;
+    const run = this.#persisting.then(() => {
+      this.#flushQueued = false;
+      return this.#persist();
+    });
+    this.#persisting = run.catch((error: unknown) => this.#onError(error));
+  }
+
   #push(level: number, message: string, options: AddOptions = {}): void {
     assertLevel(level);
     if (typeof message !== 'string') {
@@ -158,7 +196,7 @@ export class Messages<Tags extends TagMap = DefaultTags> {
       throw new TypeError(`trpc-messages: extraTags must be a string, got ${typeof extraTags}`);
     }
     if (message.length === 0 || level < this.#level) return;
-    // A UTF-8 byte is at most one UTF-16 unit, so short strings skip the byte count.
+    // A UTF-16 unit takes at most 3 bytes of UTF-8, so short strings skip the byte count.
     if (message.length * 3 > this.#maxMessageBytes) {
       const bytes = Buffer.byteLength(message);
       if (bytes > this.#maxMessageBytes) {
@@ -170,6 +208,7 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     }
     this.#queued.push({ id: newMessageId(), level, message, extraTags });
     this.#addedNew = true;
+    this.#flushSoon();
   }
 
   #load(take: boolean): Promise<StoredMessage[]> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { StoredMessage } from '../../shared/message.js';
-import type { Backend, Loaded, Storage } from './backend.js';
+import type { Backend, Loaded, OpenOptions, Storage } from './backend.js';
 import type { CookieExchange } from './cookie-exchange.js';
 import { type CookieOptions, CookieWriter } from './cookie-options.js';
 import { MemoryStore } from './memory-store.js';
@@ -56,9 +56,13 @@ export class ServerBackend implements Backend {
   #id: string | null | undefined;
   #read = false;
 
-  constructor(sessions: ServerSessions, exchange: CookieExchange) {
+  constructor(sessions: ServerSessions, exchange: CookieExchange, options: OpenOptions = {}) {
     this.#sessions = sessions;
     this.#exchange = exchange;
+    // A cookie can be set only now: give the browser its session before the headers leave.
+    if (options.headersFirst || options.startSession) {
+      this.#id = this.#session() || this.#sessions.start(exchange);
+    }
   }
 
   async load(take: boolean): Promise<Loaded> {
@@ -96,5 +100,5 @@ export class ServerBackend implements Backend {
  */
 export function serverStorage(options: ServerStorageOptions = {}): Storage {
   const sessions = new ServerSessions(options);
-  return { open: (exchange) => new ServerBackend(sessions, exchange) };
+  return { open: (exchange, options) => new ServerBackend(sessions, exchange, options) };
 }
