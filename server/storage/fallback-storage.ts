@@ -24,11 +24,13 @@ export class FallbackBackend implements Backend {
   }
 
   async load(take: boolean): Promise<Loaded> {
-    // The store is read only when the cookie says it overflowed. The cookie is taken last, once
-    // the store's read succeeded: a failed load must take nothing, or the cookie would be
-    // deleted at the end of the request with the messages it held.
+    // Unlike Django, the store is read whenever the browser has a session, not only when the
+    // cookie says it overflowed: streamed responses (and jobs) put messages in the store without
+    // any mark in the cookie. Without a session the store is not touched at all. The cookie is
+    // taken last, once the store's read succeeded: a failed load must take nothing, or the
+    // cookie would be deleted at the end of the request with the messages it held.
     const cookie = await this.#cookie.load(false);
-    const server = cookie.allRetrieved ? undefined : await this.#server.load(take);
+    const server = this.#server.hasSession() ? await this.#server.load(take) : undefined;
     if (take) await this.#cookie.load(true);
     if (server === undefined) return cookie;
     return {
@@ -45,14 +47,18 @@ export class FallbackBackend implements Backend {
 
 /**
  * Keeps messages in the signed cookie while they fit, and the rest in a server store: no server
- * I/O for most requests, no limit on size. The store is read only when the cookie overflowed.
+ * I/O for most requests, no limit on size. The store is read only by browsers it gave a session
+ * to (when the cookie overflowed, or on a streamed response).
  */
 export function fallbackStorage(options: FallbackStorageOptions = {}): Storage {
   const format = new CookieFormat({ ...options.cookie, secret: options.secret });
   const sessions = new ServerSessions({ ...options.server, secret: options.secret });
   return {
     open(exchange, options?: OpenOptions) {
-      const server = new ServerBackend(sessions, exchange, options);
+      // No session up front otherwise: with one, every consume would read the store.
+      const server = new ServerBackend(sessions, exchange, {
+        headersFirst: options?.headersFirst ?? false,
+      });
       // On a streamed response the cookie can be neither written nor cleared: use the store
       // alone, and leave what the cookie holds for a later request.
       if (options?.headersFirst) return server;

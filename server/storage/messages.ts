@@ -148,6 +148,11 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     return run;
   }
 
+  /** Whether changes (adds, a consume) wait for `update` to persist them. */
+  get unsaved(): boolean {
+    return this.#used || this.#addedNew;
+  }
+
   /** Resolves once every persist asked for so far has finished (eager ones included). */
   async settled(): Promise<void> {
     await this.#persisting;

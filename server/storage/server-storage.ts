@@ -85,6 +85,11 @@ export class ServerBackend implements Backend {
     return [];
   }
 
+  /** Whether the request carries a valid session (so the store may hold its messages). */
+  hasSession(): boolean {
+    return Boolean(this.#session());
+  }
+
   #session(): string | null | undefined {
     if (!this.#read) {
       this.#id = this.#sessions.read(this.#exchange);

@@ -79,6 +79,9 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
   const production = process.env.NODE_ENV === 'production';
   const report = options.onError ?? ((error: unknown) => console.error('trpc-messages:', error));
   let streamedCookieLogged = false;
+  let persistMissingWarned = false;
+  // Requests whose messages a store refused: that was reported, so they are not "never stored".
+  const storeFailed = new WeakSet<object>();
 
   /** Reports a failure of messages work; in development a misconfiguration is thrown instead. */
   function fail(error: unknown, path: string | undefined): void {
@@ -97,6 +100,7 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
       if (dropped.length > 0)
         report(new MessagesDroppedError(dropped), path === undefined ? {} : { path });
     } catch (error) {
+      storeFailed.add(messages);
       fail(error, path);
     }
   }
@@ -166,15 +170,29 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
           // A subscription's work outlives its middleware: persist each change as it is made.
           eager: info?.type === 'subscription',
           onError: (error) => {
+            storeFailed.add(messages);
+            const path = info?.calls[0]?.path;
             try {
-              fail(error, undefined);
+              fail(error, path);
             } catch (thrown) {
-              report(thrown, {});
+              // No call is left to fail: a subscription's stream is under way.
+              report(thrown, path === undefined ? {} : { path });
             }
           },
         },
       );
       requests.set(messages, { exchange, noStore: consumes });
+      // The commonest mistake, made visible: messages queued but never persisted.
+      if ('res' in opts && !production) {
+        opts.res.once('finish', () => {
+          if (!messages.unsaved || storeFailed.has(messages) || persistMissingWarned) return;
+          persistMissingWarned = true;
+          console.warn(
+            'trpc-messages: a request queued messages that were never stored; add the persist ' +
+              'middleware to your base procedure: t.procedure.use(messages.persist)',
+          );
+        });
+      }
       return messages;
     },
 
@@ -205,7 +223,9 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
             if (!own.includes(cookie)) headers.append('set-cookie', cookie);
           }
         }
-        if (request.noStore) headers.set('cache-control', 'no-store');
+        // fromRequest already made the response no-store: the app's Cache-Control must neither
+        // replace that (node adapters) nor be appended to it (fetch adapter).
+        if (request.noStore) headers.delete('cache-control');
         return { ...meta, headers };
       };
     },

@@ -7,7 +7,11 @@ import {
   type CookieExchange,
   createCookieExchange,
 } from '../../../server/storage/cookie-exchange.js';
-import { CookieFormat, cookieStorage } from '../../../server/storage/cookie-storage.js';
+import {
+  CookieFormat,
+  cookieStorage,
+  StreamedCookieError,
+} from '../../../server/storage/cookie-storage.js';
 import { encodeMessages } from '../../../server/storage/message-codec.js';
 import { Messages } from '../../../server/storage/messages.js';
 import { Signer } from '../../../server/storage/signer.js';
@@ -787,5 +791,32 @@ describe('cookie attributes', () => {
     for (const name of ['', 'has space', 'semi;colon', 'equals=sign']) {
       expect(() => cookieStorage({ secret: SECRET, cookie: { name } }), name).toThrow(TypeError);
     }
+  });
+});
+
+describe('responses whose headers leave first', () => {
+  it('refuses to read, since what it read could never be cleared', async () => {
+    const browser = new Browser(storage);
+    await browser.request((m) => m.info('pending'));
+    await expect(
+      browser.request((m) => m.consume(), { headersFirst: true }),
+    ).rejects.toBeInstanceOf(StreamedCookieError);
+    expect(browser.jar.get('messages')).toBeDefined();
+  });
+
+  it('refuses to store, naming the fix', async () => {
+    const failure = await new Browser(storage)
+      .request((m) => m.info('lost?'), { headersFirst: true })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StreamedCookieError);
+    expect(String(failure)).toMatch(/splitLink/);
+    expect(String(failure)).toMatch(/serverStorage\(\)/);
+  });
+
+  it('does nothing, and fails nothing, for a request that touches no messages', async () => {
+    const { setCookies } = await new Browser(storage).request(() => undefined, {
+      headersFirst: true,
+    });
+    expect(setCookies).toEqual([]);
   });
 });

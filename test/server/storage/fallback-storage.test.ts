@@ -229,19 +229,27 @@ describe('fallbackStorage with messages that overflow the cookie', () => {
   });
 });
 
-describe('fallbackStorage reads the store only when the cookie overflowed', () => {
-  it('does not read the store while the cookie says it holds everything', async () => {
-    const { browser, calls, total } = setup();
+describe('fallbackStorage reads the store only for browsers it gave a session', () => {
+  it('never touches the store for a browser whose messages always fitted the cookie', async () => {
+    const { browser, total } = setup();
+    for (let i = 0; i < 5; i += 1) {
+      await browser.request((m) => m.info(`small ${i}`));
+      await browser.request(async (m) => [await m.peek(), await m.consume()]);
+    }
+    expect(total()).toBe(0);
+  });
+
+  it('reads the store of a browser with a session even when the cookie says it holds everything', async () => {
+    const { browser, calls } = setup();
     await browser.request((m) => {
       for (const text of overflowing()) m.info(text);
     });
     await browser.request((m) => m.consume());
-    const before = total();
-    // The session cookie is still there, but the messages cookie says nothing is in the store.
+    // The session cookie is still there: a streamed response may have stored messages since.
     await browser.request((m) => m.info('small'));
-    await browser.request(async (m) => [await m.peek(), await m.count(), await m.consume()]);
-    expect(total()).toBe(before);
-    expect(calls.take).toBe(1);
+    const { result } = await browser.request((m) => m.consume());
+    expect(texts(result)).toEqual(['small']);
+    expect(calls.take).toBe(2);
   });
 
   it('reads the store once per mode when the cookie says it was not finished', async () => {
@@ -347,5 +355,25 @@ describe('fallbackStorage over any sequence of requests', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('fallbackStorage on responses whose headers leave first', () => {
+  it('keeps what a streamed request adds in the store, and sets only the session cookie', async () => {
+    const { browser, calls } = setup();
+    const { setCookies } = await browser.request((m) => m.success('streamed'), {
+      headersFirst: true,
+    });
+    expect(names(setCookies)).toEqual([SESSION]);
+    expect(calls.append).toBe(1);
+    expect(texts((await browser.request((m) => m.consume())).result)).toEqual(['streamed']);
+  });
+
+  it('leaves what the cookie holds for a later request, which it could not clear', async () => {
+    const { browser } = setup();
+    await browser.request((m) => m.info('in the cookie'));
+    const streamed = await browser.request((m) => m.consume(), { headersFirst: true });
+    expect(streamed.result).toEqual([]);
+    expect(texts((await browser.request((m) => m.consume())).result)).toEqual(['in the cookie']);
   });
 });

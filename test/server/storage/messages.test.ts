@@ -359,3 +359,69 @@ describe('tags', () => {
     expect(() => messages.add(36, 'unknown level')).not.toThrow();
   });
 });
+
+describe('persisting', () => {
+  const storage = () => serverStorage({ secret, store: new MemoryStore() });
+
+  it('runs concurrent updates one after the other, so no message is stored twice', async () => {
+    const recorded = recordingStorage(storage());
+    const messages = new Messages(recorded.open(createCookieExchange('', { secure: false })));
+    messages.info('a');
+    const first = messages.update();
+    messages.info('b');
+    await Promise.all([first, messages.update()]);
+    const stored = recorded.calls.flatMap((c) => (c.op === 'store' ? c.added : []));
+    expect(stored.map((m) => m.message)).toEqual(['a', 'b']);
+  });
+
+  it('tells whether changes wait for an update', async () => {
+    const messages = new Messages(storage().open(createCookieExchange('', { secure: false })));
+    expect(messages.unsaved).toBe(false);
+    messages.info('a');
+    expect(messages.unsaved).toBe(true);
+    await messages.update();
+    expect(messages.unsaved).toBe(false);
+    await messages.consume();
+    expect(messages.unsaved).toBe(true);
+  });
+
+  it('persists eagerly, once per tick of adds, when asked to', async () => {
+    const recorded = recordingStorage(storage());
+    const exchange = createCookieExchange('', { secure: false });
+    const messages = new Messages(recorded.open(exchange), { eager: true });
+    messages.info('a');
+    messages.info('b');
+    await messages.settled();
+    messages.info('c');
+    await messages.settled();
+    const stores = recorded.calls.filter((c) => c.op === 'store');
+    expect(stores.map((c) => (c.op === 'store' ? c.added.map((m) => m.message) : []))).toEqual([
+      ['a', 'b'],
+      ['c'],
+    ]);
+    expect(exchange.setCookieHeaders()).toHaveLength(1);
+  });
+
+  it('reports a failed eager persist to onError and keeps the messages for a retry', async () => {
+    let down = true;
+    const inner = storage();
+    const flaky: Storage = {
+      open(exchange) {
+        const backend = inner.open(exchange);
+        return {
+          load: (take) => backend.load(take),
+          store: (added) => (down ? Promise.reject(new Error('down')) : backend.store(added)),
+        };
+      },
+    };
+    const errors: unknown[] = [];
+    const request = new Browser(flaky, { eager: true, onError: (error) => errors.push(error) });
+    await request.request(async (m) => {
+      m.success('kept');
+      await m.settled();
+      expect(errors).toEqual([new Error('down')]);
+      down = false;
+    });
+    expect(texts((await request.request((m) => m.consume())).result)).toEqual(['kept']);
+  });
+});

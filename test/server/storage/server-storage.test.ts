@@ -429,3 +429,52 @@ describe('serverStorage under concurrent requests of one session', () => {
     );
   });
 });
+
+describe('serverStorage on responses whose headers leave first', () => {
+  it('gives a browser without a session one as soon as the request opens', async () => {
+    const { storage } = setup();
+    const browser = new Browser(storage);
+    const { setCookies } = await browser.request(() => undefined, { headersFirst: true });
+    expect(setCookies).toHaveLength(1);
+    expect(browser.jar.get(SESSION)).toBeDefined();
+  });
+
+  it('gives a session up front when asked to start one', async () => {
+    const { storage } = setup();
+    const browser = new Browser(storage);
+    await browser.request((m) => m.consume(), { startSession: true });
+    expect(browser.jar.get(SESSION)).toBeDefined();
+  });
+
+  it('keeps a valid session and sets no cookie when opening early', async () => {
+    const { storage } = setup();
+    const browser = new Browser(storage);
+    await browser.request((m) => m.info('first'));
+    const before = browser.jar.get(SESSION);
+    const { setCookies } = await browser.request((m) => m.info('second'), { headersFirst: true });
+    expect(setCookies).toEqual([]);
+    expect(browser.jar.get(SESSION)).toBe(before);
+    expect(texts((await browser.request((m) => m.consume())).result)).toEqual(['first', 'second']);
+  });
+
+  it('replaces a forged session at open, so what the request adds is stored under the new one', async () => {
+    const { storage } = setup();
+    const browser = new Browser(storage);
+    browser.jar.set(SESSION, 'forged.value');
+    const { setCookies } = await browser.request((m) => m.info('kept'), { headersFirst: true });
+    expect(setCookies).toHaveLength(1);
+    expect(texts((await browser.request((m) => m.consume())).result)).toEqual(['kept']);
+  });
+
+  it('lets a concurrent first visit share one session once it was started', async () => {
+    const { storage } = setup();
+    const browser = new Browser(storage);
+    await browser.request((m) => m.consume(), { startSession: true });
+    await Promise.all(['a', 'b', 'c'].map((text) => browser.request((m) => m.info(text))));
+    expect(texts((await browser.request((m) => m.consume())).result).sort()).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+  });
+});

@@ -1,0 +1,81 @@
+import type { Message } from '../shared/message.js';
+import type { MessageList } from './message-list.js';
+
+/** A tRPC client whose router mounts the messages router at `messages`. */
+export interface MessagesClient {
+  readonly messages: {
+    readonly consume: {
+      query(): Promise<{ readonly messages: readonly Message[] }>;
+    };
+  };
+}
+
+/** The events that should fetch new messages, each a subscription that returns its stop. */
+export type ConsumeTrigger = (consume: () => void) => () => void;
+
+/**
+ * Fetches messages with `messages.consume` into a list. Consuming removes messages on the
+ * server, so calls never overlap and never retry: a call asked for while one runs waits, and one
+ * call then serves every request made meanwhile.
+ */
+export class MessageConsumer {
+  readonly #client: MessagesClient;
+  readonly #list: MessageList;
+  readonly #onError: (error: unknown) => void;
+  #running: Promise<void> | undefined;
+  #next: Promise<void> | undefined;
+  #watchers = 0;
+  #stops: Array<() => void> = [];
+
+  constructor(
+    client: MessagesClient,
+    list: MessageList,
+    onError: (error: unknown) => void = (error) => console.error('trpc-messages:', error),
+  ) {
+    this.#client = client;
+    this.#list = list;
+    this.#onError = onError;
+  }
+
+  /** Fetches the unread messages now, or right after the fetch under way. */
+  consume = (): Promise<void> => {
+    if (this.#running === undefined) {
+      this.#running = this.#run().finally(() => {
+        this.#running = undefined;
+      });
+      return this.#running;
+    }
+    // One follow-up serves every call made while a fetch runs.
+    this.#next ??= this.#running.then(() => {
+      this.#next = undefined;
+      return this.consume();
+    });
+    return this.#next;
+  };
+
+  /**
+   * Consumes now and on every trigger, until every watcher has stopped: the watch is shared,
+   * so several Toasters or hooks on one client fetch once per event.
+   */
+  watch(triggers: readonly ConsumeTrigger[]): () => void {
+    this.#watchers += 1;
+    if (this.#watchers === 1) this.#stops = triggers.map((trigger) => trigger(this.consume));
+    void this.consume();
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      this.#watchers -= 1;
+      if (this.#watchers === 0) for (const stop of this.#stops.splice(0)) stop();
+    };
+  }
+
+  async #run(): Promise<void> {
+    try {
+      const { messages } = await this.#client.messages.consume.query();
+      this.#list.push(messages);
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
+}

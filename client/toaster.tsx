@@ -1,0 +1,92 @@
+import { type ReactNode, useEffect, useRef } from 'react';
+import {
+  type ExternalToast,
+  Toaster as Sonner,
+  type ToasterProps as SonnerProps,
+  toast,
+} from 'sonner';
+import { ERROR, INFO, SUCCESS, WARNING } from '../shared/levels.js';
+import type { Message } from '../shared/message.js';
+import type { MessagesClient } from './message-consumer.js';
+import { useMessages } from './use-messages.js';
+
+/** The kind of toast a level shows as: the nearest built-in level at or below it. */
+export type ToastKind = 'debug' | 'info' | 'success' | 'warning' | 'error';
+
+/** How long each kind of toast stays, in ms, by default (errors stay until dismissed). */
+export const DEFAULT_DURATIONS: Readonly<Record<ToastKind, number>> = {
+  debug: 3000,
+  info: 4000,
+  success: 4000,
+  warning: 8000,
+  error: Number.POSITIVE_INFINITY,
+};
+
+/** The kind of toast a message of `level` shows as. */
+export function toastKind(level: number): ToastKind {
+  if (level >= ERROR) return 'error';
+  if (level >= WARNING) return 'warning';
+  if (level >= SUCCESS) return 'success';
+  if (level >= INFO) return 'info';
+  return 'debug';
+}
+
+/** Props of `<Toaster />`: the client, and sonner's props to override its defaults. */
+export interface ToasterProps extends Omit<SonnerProps, 'id'> {
+  /** The app's tRPC client, whose router mounts the messages router at `messages`. */
+  readonly client: MessagesClient;
+  /** How long each kind of toast stays, in ms; merged over DEFAULT_DURATIONS. */
+  readonly durations?: Partial<Record<ToastKind, number>>;
+  /** Renders a message's content (default: its text, as text). */
+  readonly render?: (message: Message) => ReactNode;
+}
+
+const TOASTER_ID = 'trpc-messages';
+
+const show = {
+  debug: toast,
+  info: toast.info,
+  success: toast.success,
+  warning: toast.warning,
+  error: toast.error,
+};
+
+/**
+ * Shows the user's messages as toasts (sonner): fetched on mount, after every mutation, on focus
+ * and on reconnect; each once; errors announced assertively and kept until dismissed.
+ */
+export function Toaster({ client, durations, render, ...sonner }: ToasterProps) {
+  const { messages, dismiss } = useMessages(client);
+  // Ids handed to sonner by this Toaster: StrictMode's second effect run must not hand them again.
+  const shown = useRef(new Set<string>());
+
+  useEffect(() => {
+    for (const message of messages) {
+      if (shown.current.has(message.id)) continue;
+      shown.current.add(message.id);
+      const kind = toastKind(message.level);
+      const content = render ? render(message) : message.message;
+      const options: ExternalToast = {
+        id: message.id,
+        toasterId: TOASTER_ID,
+        className: message.tags,
+        duration: durations?.[kind] ?? DEFAULT_DURATIONS[kind],
+        onDismiss: () => dismiss(message.id),
+        onAutoClose: () => dismiss(message.id),
+      };
+      // The region sonner renders is polite; an error interrupts.
+      show[kind](kind === 'error' ? <div role="alert">{content}</div> : content, options);
+    }
+  }, [messages, dismiss, durations, render]);
+
+  return (
+    <Sonner
+      id={TOASTER_ID}
+      position="top-right"
+      closeButton
+      richColors
+      visibleToasts={5}
+      {...sonner}
+    />
+  );
+}

@@ -1,0 +1,242 @@
+import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
+import type { ResponseMeta } from '@trpc/server/http';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Storage } from '../../../server/storage/backend.js';
+import { cookieStorage } from '../../../server/storage/cookie-storage.js';
+import { MemoryStore } from '../../../server/storage/memory-store.js';
+import type { MessageStore } from '../../../server/storage/message-store.js';
+import { serverStorage } from '../../../server/storage/server-storage.js';
+import type { Message } from '../../../shared/index.js';
+import { CookieJar } from '../../fixtures/cookie-jar.js';
+import type { TestRouter } from '../../fixtures/trpc-app.js';
+import { browserFetch } from '../../fixtures/trpc-client.js';
+import {
+  type Adapter,
+  adapters,
+  type RunningApp,
+  type StartAppOptions,
+  startApp,
+} from '../../fixtures/trpc-server.js';
+
+const secret = 'adapters-test-secret-0123456789abcdef';
+
+/** The two ways to keep messages, each with the name of the cookie it sets. */
+const storages = [
+  { kind: 'cookie storage', cookie: 'messages', make: (): Storage => cookieStorage({ secret }) },
+  {
+    kind: 'server storage',
+    cookie: 'messages_session',
+    make: (): Storage => serverStorage({ secret }),
+  },
+] as const;
+
+const texts = (messages: readonly Message[]) => messages.map((m) => m.message);
+
+/** The Set-Cookie headers of `response` that set cookie `name`. */
+const cookiesNamed = (response: Response, name: string) =>
+  response.headers.getSetCookie().filter((header) => header.startsWith(`${name}=`));
+
+// An unhandled rejection anywhere (a persist that nobody awaits, say) fails the test it ran in.
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+beforeAll(() => process.on('unhandledRejection', onUnhandled));
+afterAll(() => process.off('unhandledRejection', onUnhandled));
+
+const running: RunningApp[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((app) => app.close()));
+  expect(unhandled.splice(0)).toEqual([]);
+});
+
+/** Serves the test app for one test; it is closed after the test. */
+async function serve(adapter: Adapter, options: StartAppOptions = {}): Promise<RunningApp> {
+  const app = await startApp(adapter, options);
+  running.push(app);
+  return app;
+}
+
+/**
+ * One browser on the real @trpc/client: its cookie jar, and every raw Response it received, so a
+ * test can read headers JavaScript in a page never could (Set-Cookie).
+ */
+function browser(url: string, link: 'httpLink' | 'httpBatchLink' = 'httpBatchLink') {
+  const jar = new CookieJar();
+  const responses: Response[] = [];
+  const withCookies = browserFetch(jar);
+  const recording: typeof fetch = async (input, init) => {
+    const response = await withCookies(input, init);
+    responses.push(response);
+    return response;
+  };
+  const terminal =
+    link === 'httpLink'
+      ? httpLink({ url, fetch: recording })
+      : httpBatchLink({ url, fetch: recording });
+  const client = createTRPCClient<TestRouter>({ links: [terminal] });
+  /** The response to the browser's last request. */
+  const last = (): Response => {
+    const response = responses.at(-1);
+    if (!response) throw new Error('the browser has made no request yet');
+    return response;
+  };
+  return { client, jar, responses, last };
+}
+
+/** A memory store that counts the calls made to it. */
+function countingStore() {
+  const inner = new MemoryStore();
+  const calls = { peek: 0, take: 0, append: 0 };
+  const store: MessageStore = {
+    peek(key) {
+      calls.peek += 1;
+      return inner.peek(key);
+    },
+    take(key) {
+      calls.take += 1;
+      return inner.take(key);
+    },
+    append(key, messages) {
+      calls.append += 1;
+      return inner.append(key, messages);
+    },
+  };
+  return { store, calls };
+}
+
+describe.each(adapters)('the %s adapter', (adapter) => {
+  describe.each(storages)('with $kind', ({ cookie, make }) => {
+    it('delivers a message a mutation added once: the next consume returns it, the one after none', async () => {
+      const app = await serve(adapter, { storage: make() });
+      const { client, jar } = browser(app.url);
+
+      expect(await client.add.mutate({ text: 'Saved.' })).toBe('Saved.');
+      expect(jar.get(cookie)).toBeDefined();
+
+      const first = await client.messages.consume.query();
+      expect(first.messages).toEqual([
+        {
+          id: expect.any(String),
+          level: 25,
+          message: 'Saved.',
+          extraTags: '',
+          levelTag: 'success',
+          tags: 'success',
+        },
+      ]);
+      expect((await client.messages.consume.query()).messages).toEqual([]);
+    });
+
+    it("sends the app's own cookie and the messages cookie from one procedure", async () => {
+      const app = await serve(adapter, { storage: make() });
+      const { client, last } = browser(app.url, 'httpLink');
+
+      await client.setAppCookie.mutate({ text: 'Cookie set.' });
+
+      expect(cookiesNamed(last(), 'app_session')).toEqual(['app_session=abc; Path=/; HttpOnly']);
+      expect(cookiesNamed(last(), cookie)).toHaveLength(1);
+      expect(texts((await client.messages.consume.query()).messages)).toEqual(['Cookie set.']);
+    });
+
+    it("sends the procedure's cookie, the app responseMeta's cookie and the messages cookie together", async () => {
+      const app = await serve(adapter, { storage: make(), responseMeta: true });
+      const { client, last } = browser(app.url, 'httpLink');
+
+      await client.setAppCookie.mutate({ text: 'Three cookies.' });
+
+      expect(cookiesNamed(last(), 'app_session')).toEqual(['app_session=abc; Path=/; HttpOnly']);
+      expect(cookiesNamed(last(), 'meta')).toEqual(['meta=1; Path=/']);
+      expect(cookiesNamed(last(), cookie)).toHaveLength(1);
+      expect(texts((await client.messages.consume.query()).messages)).toEqual(['Three cookies.']);
+    });
+
+    it('sets no cookie at all on a request that touches no messages', async () => {
+      const app = await serve(adapter, { storage: make() });
+      const { client, last } = browser(app.url);
+
+      expect(await client.ping.query()).toBe('pong');
+
+      expect(last().headers.getSetCookie()).toEqual([]);
+    });
+
+    it('marks a consume response Cache-Control: no-store', async () => {
+      const app = await serve(adapter, { storage: make() });
+      const { client, last } = browser(app.url);
+
+      await client.messages.consume.query();
+
+      expect(last().headers.get('cache-control')).toBe('no-store');
+    });
+  });
+
+  it('sends exactly one messages cookie for a batch of three mutations that each add, holding all three', async () => {
+    const app = await serve(adapter, { storage: cookieStorage({ secret }) });
+    const { client, responses, last } = browser(app.url);
+
+    await Promise.all([
+      client.add.mutate({ text: 'One.' }),
+      client.add.mutate({ text: 'Two.' }),
+      client.add.mutate({ text: 'Three.' }),
+    ]);
+
+    expect(responses).toHaveLength(1);
+    expect(new URL(last().url).pathname).toMatch(/\/add,add,add$/);
+    expect(cookiesNamed(last(), 'messages')).toHaveLength(1);
+    expect(texts((await client.messages.consume.query()).messages)).toEqual([
+      'One.',
+      'Two.',
+      'Three.',
+    ]);
+  });
+
+  it('does no store I/O and sets no cookie for a ping, even from a browser with pending messages', async () => {
+    const { store, calls } = countingStore();
+    const app = await serve(adapter, { storage: serverStorage({ store, secret }) });
+    const fresh = browser(app.url);
+    const returning = browser(app.url);
+    await returning.client.add.mutate({ text: 'Waiting.' });
+    const before = { ...calls };
+
+    await fresh.client.ping.query();
+    expect(fresh.last().headers.getSetCookie()).toEqual([]);
+    await returning.client.ping.query();
+    expect(returning.last().headers.getSetCookie()).toEqual([]);
+
+    expect(calls).toEqual(before);
+    expect(texts((await returning.client.messages.consume.query()).messages)).toEqual(['Waiting.']);
+  });
+
+  it('marks a plain GET of messages.consume, unbatched and batched, Cache-Control: no-store', async () => {
+    const app = await serve(adapter, { storage: cookieStorage({ secret }) });
+
+    const unbatched = await fetch(`${app.url}/messages.consume`);
+    const batched = await fetch(
+      `${app.url}/messages.consume?batch=1&input=${encodeURIComponent('{}')}`,
+    );
+
+    expect(unbatched.status).toBe(200);
+    expect(await unbatched.json()).toEqual({
+      result: { data: { messages: [], levels: expect.any(Object) } },
+    });
+    expect(unbatched.headers.get('cache-control')).toBe('no-store');
+    expect(batched.status).toBe(200);
+    expect(batched.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it("keeps a consume uncached when the app's responseMeta makes responses public", async () => {
+    const appResponseMeta = (): ResponseMeta => ({
+      headers: { 'cache-control': 'public, max-age=60' },
+    });
+    const app = await serve(adapter, { storage: cookieStorage({ secret }), appResponseMeta });
+    const { client, last } = browser(app.url);
+
+    await client.ping.query();
+    expect(last().headers.get('cache-control')).toBe('public, max-age=60');
+
+    await client.messages.consume.query();
+    expect(last().headers.get('cache-control')).toBe('no-store');
+
+    // A batch that holds a consume is one response: it is not cached either.
+    await Promise.all([client.ping.query(), client.messages.consume.query()]);
+    expect(last().headers.get('cache-control')).toBe('no-store');
+  });
+});
