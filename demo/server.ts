@@ -1,0 +1,85 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import sirv from 'sirv';
+import type { Storage } from 'trpc-messages/server';
+import { createDemoApi } from './api/router.js';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** How to run the demo. */
+export interface DemoOptions {
+  /** The port (0 picks a free one). */
+  readonly port: number;
+  /** The host to listen on (default: every interface, as `localhost` may be IPv4 or IPv6). */
+  readonly host?: string;
+  /** Serve the page through Vite's dev server (hot reload) instead of the built files. */
+  readonly dev?: boolean;
+  /** Where messages are kept (default: the embedded memory store). */
+  readonly storage?: Storage;
+}
+
+/** A running demo. */
+export interface RunningDemo {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+/** Starts the demo: the tRPC API at /trpc and the page, from one Node process. */
+export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
+  const api = createDemoApi(options.storage);
+  const trpc = createHTTPHandler({
+    router: api.router,
+    createContext: api.createContext,
+    basePath: '/trpc/',
+  });
+  let page: (
+    req: Parameters<typeof trpc>[0],
+    res: Parameters<typeof trpc>[1],
+    next: () => void,
+  ) => void;
+  let closeVite = async () => {};
+  if (options.dev) {
+    const { createServer: createVite } = await import('vite');
+    const vite = await createVite({
+      configFile: `${root}vite.config.ts`,
+      server: { middlewareMode: true },
+      appType: 'spa',
+    });
+    page = vite.middlewares;
+    closeVite = () => vite.close();
+  } else {
+    page = sirv(`${root}dist`, { single: true, etag: true });
+  }
+  const server = createServer((req, res) => {
+    if (req.url?.startsWith('/trpc/')) {
+      trpc(req, res);
+      return;
+    }
+    page(req, res, () => {
+      res.statusCode = 404;
+      res.end('Not found');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}`,
+    server,
+    async close() {
+      await closeVite();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const demo = await startDemo({
+    port: Number(process.env.PORT ?? 3000),
+    dev: process.argv.includes('--dev'),
+  });
+  console.log(`trpc-messages demo: ${demo.url}`);
+}

@@ -1,0 +1,25 @@
+import { httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { createTRPCReact } from '@trpc/react-query';
+import type { DemoRouter } from '../api/router.js';
+
+/** The demo's typed tRPC hooks. */
+export const trpc = createTRPCReact<DemoRouter>();
+
+/** Whether the page asks the server to store DEBUG messages too (the switch). */
+export const debugMessages = { on: false };
+
+/** The demo's tRPC client: batched HTTP, and server-sent events for subscriptions. */
+export function createClient() {
+  return trpc.createClient({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({ url: '/trpc' }),
+        false: httpBatchLink({
+          url: '/trpc',
+          headers: () => (debugMessages.on ? { 'x-debug-messages': 'on' } : {}),
+        }),
+      }),
+    ],
+  });
+}
