@@ -1,4 +1,5 @@
 export * from '../shared/index.js';
+export { mutationSettled, reconnected, windowFocused } from './consume-triggers.js';
 export { type ConsumeTrigger, MessageConsumer, type MessagesClient } from './message-consumer.js';
 export { MessageList } from './message-list.js';
 export { type ClientMessages, messagesFor } from './messages-for.js';

@@ -60,7 +60,8 @@ export class MessageConsumer {
   watch(triggers: readonly ConsumeTrigger[]): () => void {
     this.#watchers += 1;
     if (this.#watchers === 1) this.#stops = triggers.map((trigger) => trigger(this.consume));
-    void this.consume();
+    // A fetch already under way serves a mount (StrictMode mounts twice): no follow-up needed.
+    if (this.#running === undefined) void this.consume();
     let stopped = false;
     return () => {
       if (stopped) return;

@@ -15,26 +15,31 @@ export class MessageList {
 
   /** Adds the messages not seen before, in order; returns those it added. */
   push(messages: readonly Message[]): Message[] {
-    const fresh = messages.filter((m) => !this.#seen.has(m.id));
-    if (fresh.length === 0) return [];
-    for (const message of fresh) {
+    // Ids on show count as seen even once forgotten, and within one push, so none shows twice.
+    const shown = new Set(this.#messages.map((m) => m.id));
+    const fresh: Message[] = [];
+    for (const message of messages) {
+      if (this.#seen.has(message.id) || shown.has(message.id)) continue;
+      shown.add(message.id);
       this.#seen.add(message.id);
       if (this.#seen.size > REMEMBERED_IDS) {
         const [oldest] = this.#seen;
         this.#seen.delete(oldest as string);
       }
+      fresh.push(message);
     }
+    if (fresh.length === 0) return [];
     this.#messages = [...this.#messages, ...fresh];
     this.#emit();
     return fresh;
   }
 
   /** Removes a message from those shown; it will not come back. */
-  dismiss(id: string): void {
+  dismiss = (id: string): void => {
     if (!this.#messages.some((m) => m.id === id)) return;
     this.#messages = this.#messages.filter((m) => m.id !== id);
     this.#emit();
-  }
+  };
 
   /** The messages to show, oldest first; the same array until something changes. */
   getSnapshot = (): readonly Message[] => this.#messages;

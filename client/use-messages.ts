@@ -1,12 +1,8 @@
-import {
-  focusManager,
-  onlineManager,
-  type QueryClient,
-  useQueryClient,
-} from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useSyncExternalStore } from 'react';
 import type { Message } from '../shared/message.js';
-import type { ConsumeTrigger, MessagesClient } from './message-consumer.js';
+import { mutationSettled, reconnected, windowFocused } from './consume-triggers.js';
+import type { MessagesClient } from './message-consumer.js';
 import { messagesFor } from './messages-for.js';
 
 /** What `useMessages` gives a component. */
@@ -18,24 +14,6 @@ export interface UseMessagesResult {
   /** Fetches new messages now (they are also fetched on their own, see `useMessages`). */
   readonly consume: () => Promise<void>;
 }
-
-/** Fires when any mutation of the query client settles, whichever integration ran it. */
-function mutationSettled(queryClient: QueryClient): ConsumeTrigger {
-  return (consume) =>
-    queryClient.getMutationCache().subscribe((event) => {
-      if (event.type === 'updated' && ['success', 'error'].includes(event.action.type)) consume();
-    });
-}
-
-const windowFocused: ConsumeTrigger = (consume) =>
-  focusManager.subscribe((focused) => {
-    if (focused) consume();
-  });
-
-const reconnected: ConsumeTrigger = (consume) =>
-  onlineManager.subscribe((online) => {
-    if (online) consume();
-  });
 
 /**
  * The messages for the app's user, headless: fetched with `messages.consume` on mount, after

@@ -16,6 +16,8 @@ export interface DemoOptions {
   readonly host?: string;
   /** Serve the page through Vite's dev server (hot reload) instead of the built files. */
   readonly dev?: boolean;
+  /** Where the built page is (default: demo/dist, where `npm start` builds it). */
+  readonly pageDir?: string;
   /** Where messages are kept (default: the embedded memory store). */
   readonly storage?: Storage;
 }
@@ -51,7 +53,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     page = vite.middlewares;
     closeVite = () => vite.close();
   } else {
-    page = sirv(`${root}dist`, { single: true, etag: true });
+    page = sirv(options.pageDir ?? `${root}dist`, { single: true, etag: true });
   }
   const server = createServer((req, res) => {
     if (req.url?.startsWith('/trpc/')) {

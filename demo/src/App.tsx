@@ -76,7 +76,9 @@ export function App() {
       <section aria-label="More messages" className="actions">
         <button
           type="button"
-          onClick={() => FIVE_TASKS.forEach((t) => create.mutate({ title: t }))}
+          onClick={() => {
+            for (const t of FIVE_TASKS) create.mutate({ title: t });
+          }}
         >
           Add five at once
         </button>

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { StoredMessage } from '../../shared/message.js';
 import type { MessageStore } from './message-store.js';
 
@@ -61,6 +62,7 @@ export class MemoryStore implements MessageStore {
   readonly #ttlMs: number;
   readonly #maxMessagesPerKey: number;
   readonly #onDrop: ((event: DropEvent) => void) | undefined;
+  readonly #appended = new EventEmitter().setMaxListeners(0);
   #bytes = 0;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -99,6 +101,14 @@ export class MemoryStore implements MessageStore {
       this.#remove(oldest, old);
       this.#drop(oldest, old.messages, old.expiresAt <= Date.now() ? 'expired' : 'evicted');
     }
+    this.#appended.emit(key);
+  }
+
+  watch(key: string, listener: () => void): () => void {
+    this.#appended.on(key, listener);
+    return () => {
+      this.#appended.off(key, listener);
+    };
   }
 
   /** The number of keys held (expired ones may count until they are next touched or evicted). */

@@ -1,8 +1,8 @@
 import type { StoredMessage } from '../../shared/message.js';
 
 /**
- * Where server-side messages live, by key (a session id). Every operation is atomic on its key,
- * so concurrent requests of one session never lose or duplicate a message.
+ * Where server-side messages live, by key (a session or a user). Every operation is atomic on its
+ * key, so concurrent requests of one session never lose or duplicate a message.
  */
 export interface MessageStore {
   /** The key's messages, oldest first, left in place. */
@@ -11,4 +11,9 @@ export interface MessageStore {
   take(key: string): Promise<StoredMessage[]>;
   /** Adds messages after the key's others. */
   append(key: string, messages: readonly StoredMessage[]): Promise<void>;
+  /**
+   * Calls `listener` whenever messages are appended to `key`, by this process or (for a shared
+   * store) any other; returns the function that stops it. For live delivery.
+   */
+  watch(key: string, listener: () => void): () => void;
 }

@@ -40,6 +40,7 @@ function countingStore() {
       count('append');
       return inner.append(key, messages);
     },
+    watch: (key, listener) => inner.watch(key, listener),
   };
   const total = () => calls.peek + calls.take + calls.append;
   return { store, inner, calls, total, state };

@@ -45,6 +45,7 @@ function flakyStore(inner = new MemoryStore()) {
       guard();
       return inner.append(key, messages);
     },
+    watch: (key, listener) => inner.watch(key, listener),
   };
   return { store, inner, state };
 }
@@ -411,6 +412,7 @@ describe('serverStorage under concurrent requests of one session', () => {
               await later('append');
               return inner.append(key, messages);
             },
+            watch: (key, listener) => inner.watch(key, listener),
           };
 
           const browser = new Browser(serverStorage({ secret, store }));

@@ -99,6 +99,7 @@ function countingStore() {
       calls.append += 1;
       return inner.append(key, messages);
     },
+    watch: (key, listener) => inner.watch(key, listener),
   };
   return { store, calls };
 }

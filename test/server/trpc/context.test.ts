@@ -387,6 +387,7 @@ describe('a store that is down', () => {
       peek: () => Promise.reject(error),
       take: () => Promise.reject(error),
       append: () => Promise.reject(error),
+      watch: () => () => {},
     };
   }
 

@@ -1,0 +1,149 @@
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject } from 'vitest';
+import { z } from 'zod';
+import { type RunningDemo, startDemo } from '../../demo/server.js';
+import { chromiumInstalled, launchChromium, onCI } from './chromium.js';
+
+/**
+ * `describe` for suites that drive Chromium: skipped when it is missing (build-demo.ts says so
+ * loudly), except on CI, where the run fails instead.
+ */
+export const describeInBrowser = describe.skipIf(!chromiumInstalled && !onCI);
+
+/** The window every page opens with (the size of the README's screenshot). */
+export const VIEWPORT = { width: 1100, height: 700 } as const;
+
+/** How long a wait for something the page should show may take before the test fails. */
+const SHOW_TIMEOUT = 10_000;
+
+/** The demo served on a free loopback port, and a Chromium visiting it: one per test file. */
+export interface DemoInBrowser {
+  /** Opens the demo in a new browser context (a new cookie jar: a new user), settled. */
+  openPage(): Promise<Page>;
+}
+
+/**
+ * Starts the demo and Chromium before the file's tests and stops them after; closes each test's
+ * browser contexts after it. The demo serves the page build-demo.ts built for this run.
+ */
+export function useDemoInBrowser(): DemoInBrowser {
+  let demo: RunningDemo | undefined;
+  let browser: Browser | undefined;
+  let url = '';
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    demo = await startDemo({ port: 0, host: '127.0.0.1', pageDir: inject('demoPage') });
+    // IPv4 loopback, not startDemo's `localhost` url, which may resolve to ::1 first.
+    const { port } = demo.server.address() as AddressInfo;
+    url = `http://127.0.0.1:${port}`;
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+
+  return {
+    async openPage() {
+      if (!browser) throw new Error('useDemoInBrowser: openPage() runs inside a test');
+      const context = await browser.newContext({ viewport: VIEWPORT });
+      contexts.push(context);
+      context.setDefaultTimeout(SHOW_TIMEOUT);
+      const page = await context.newPage();
+      trackRequests(page);
+      // Network idle: the on-mount consume (and the task list) have answered.
+      await page.goto(url, { waitUntil: 'networkidle' });
+      return page;
+    },
+  };
+}
+
+/** Every toast on the page (hidden ones past sonner's visible cap included). */
+export function toasts(page: Page): Locator {
+  return page.locator('li[data-sonner-toast]');
+}
+
+/** The toasts whose text contains `text`. */
+export function toastsWith(page: Page, text: string): Locator {
+  return toasts(page).filter({ hasText: text });
+}
+
+/** The class names of a toast (its message's tags among them). */
+export async function classesOf(toast: Locator): Promise<string[]> {
+  return (await toast.getAttribute('class'))?.split(/\s+/) ?? [];
+}
+
+/** Waits until `locator` matches exactly `count` elements. */
+export async function expectCount(locator: Locator, count: number): Promise<void> {
+  await expect.poll(() => locator.count(), { timeout: SHOW_TIMEOUT }).toBe(count);
+}
+
+const createAnswer = z.tuple([
+  z.union([
+    z.object({ result: z.object({ data: z.object({ id: z.number() }) }) }),
+    z.object({ error: z.unknown() }),
+  ]),
+]);
+
+/**
+ * Types `title` into the new-task field and submits it with Enter; resolves when the server has
+ * answered, with the new task's id (undefined when the title was refused).
+ */
+export async function addTask(page: Page, title: string): Promise<number | undefined> {
+  const field = page.getByLabel('New task');
+  await field.fill(title);
+  const [response] = await Promise.all([
+    page.waitForResponse((response) => new URL(response.url()).pathname === '/trpc/create'),
+    field.press('Enter'),
+  ]);
+  const [answer] = createAnswer.parse(await response.json());
+  return 'result' in answer ? answer.result.data.id : undefined;
+}
+
+/** Waits for the answer to the next call of `procedure` (e.g. 'messages.consume'). */
+export function nextAnswer(page: Page, procedure: string): Promise<Response> {
+  return page.waitForResponse((response) => {
+    const { pathname } = new URL(response.url());
+    return pathname.startsWith('/trpc/') && pathname.slice(6).split(',').includes(procedure);
+  });
+}
+
+interface RequestTracker {
+  inFlight: number;
+  lastChange: number;
+}
+
+const trackers = new WeakMap<Page, RequestTracker>();
+
+function trackRequests(page: Page): void {
+  const tracker = { inFlight: 0, lastChange: Date.now() };
+  trackers.set(page, tracker);
+  const change = (delta: number) => () => {
+    tracker.inFlight += delta;
+    tracker.lastChange = Date.now();
+  };
+  page.on('request', change(1));
+  page.on('requestfinished', change(-1));
+  page.on('requestfailed', change(-1));
+}
+
+/**
+ * Resolves once the page has had no request in flight for `quietMs`: every mutation, and the
+ * consume it triggers, has answered and been rendered. Asserting that something does NOT show
+ * needs such a window; nothing in the page signals "no more messages are coming".
+ */
+export async function networkQuiet(page: Page, quietMs = 300): Promise<void> {
+  const tracker = trackers.get(page);
+  if (!tracker) throw new Error('networkQuiet: open the page with openPage()');
+  await expect
+    .poll(() => tracker.inFlight === 0 && Date.now() - tracker.lastChange >= quietMs, {
+      timeout: SHOW_TIMEOUT,
+      interval: 50,
+    })
+    .toBe(true);
+}

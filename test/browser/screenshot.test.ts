@@ -1,0 +1,57 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+import {
+  addTask,
+  describeInBrowser,
+  expectCount,
+  toasts,
+  toastsWith,
+  useDemoInBrowser,
+  VIEWPORT,
+} from './demo-fixture.js';
+
+const FILE_NAME = 'demo-toasts.png';
+/**
+ * Where the test writes the screenshot (gitignored); with UPDATE_SCREENSHOT=1 also the copy the
+ * README shows, which is committed and so not rewritten on every run.
+ */
+const destinations = [
+  '../../test-results/',
+  ...(process.env.UPDATE_SCREENSHOT ? ['../../docs/'] : []),
+].map((folder) => fileURLToPath(new URL(folder, import.meta.url)));
+
+describeInBrowser('the demo’s screenshot, in Chromium', () => {
+  const demo = useDemoInBrowser();
+
+  it('writes a 1100x700 screenshot of the task list with toasts to the test output folder', async () => {
+    // Another user fills the shared board, so the screenshot's toasts are only the ones below.
+    const neighbour = await demo.openPage();
+    for (const title of ['Call the bank', 'Book the tickets', 'Water the plants']) {
+      await addTask(neighbour, title);
+    }
+
+    const page = await demo.openPage();
+    await addTask(page, 'Buy oat milk');
+    await page.getByRole('button', { name: 'Complete Water the plants' }).click();
+    await page.getByRole('button', { name: 'Remind me (custom level)' }).click();
+    await addTask(page, '');
+    await toastsWith(page, 'Task "Buy oat milk" created.').waitFor();
+    await toastsWith(page, 'Task "Water the plants" completed.').waitFor();
+    await toastsWith(page, 'open tasks.').waitFor();
+    await toastsWith(page, 'A task needs a title.').waitFor();
+    await expectCount(toasts(page), 4);
+    await page.getByLabel('New task').blur();
+    // A pointer over the toasts pauses their timers (screenshots show no pointer).
+    await toasts(page).first().hover();
+    await page.waitForFunction(() => document.getAnimations().length === 0);
+
+    const png = await page.screenshot({ animations: 'disabled' });
+    for (const folder of destinations) {
+      await mkdir(folder, { recursive: true });
+      await writeFile(`${folder}${FILE_NAME}`, png);
+    }
+    // A PNG's IHDR chunk holds its width and height.
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([VIEWPORT.width, VIEWPORT.height]);
+  });
+});

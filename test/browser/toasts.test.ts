@@ -1,0 +1,121 @@
+import { expect, it } from 'vitest';
+import {
+  addTask,
+  classesOf,
+  describeInBrowser,
+  expectCount,
+  networkQuiet,
+  nextAnswer,
+  toasts,
+  toastsWith,
+  useDemoInBrowser,
+} from './demo-fixture.js';
+
+// The titles the demo's "Add five at once" button creates.
+const FIVE_TASKS = [
+  'Water the plants',
+  'Call the bank',
+  'Book the tickets',
+  'Reply to Sam',
+  'Back up photos',
+];
+
+describeInBrowser('the demo’s toasts, in Chromium', () => {
+  const demo = useDemoInBrowser();
+
+  it('shows a success toast when a task is created, and not again after a reload', async () => {
+    const page = await demo.openPage();
+    await addTask(page, 'Buy oat milk');
+
+    const toast = toastsWith(page, 'Task "Buy oat milk" created.');
+    await toast.waitFor();
+    expect(await classesOf(toast)).toContain('success');
+
+    const consumed = nextAnswer(page, 'messages.consume');
+    await page.reload({ waitUntil: 'networkidle' });
+    await consumed;
+    await networkQuiet(page);
+    expect(await toasts(page).count()).toBe(0);
+  });
+
+  it('shows the validation error of an empty title as an alert toast', async () => {
+    const page = await demo.openPage();
+    expect(await addTask(page, '')).toBeUndefined();
+
+    const alert = toasts(page).getByRole('alert');
+    await expect.poll(() => alert.textContent()).toBe('A task needs a title.');
+    const toast = toastsWith(page, 'A task needs a title.');
+    expect(await classesOf(toast)).toContain('error');
+  });
+
+  it('shows a title written as HTML as text, running nothing', async () => {
+    const page = await demo.openPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    const title = '<img src=x onerror=alert(1)>';
+    await addTask(page, title);
+
+    await toastsWith(page, `Task "${title}" created.`).waitFor();
+    await networkQuiet(page);
+    expect(await toasts(page).locator('img').count()).toBe(0);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('shows one toast per mutation when five run at once, under StrictMode', async () => {
+    const page = await demo.openPage();
+    await page.getByRole('button', { name: 'Add five at once' }).click();
+
+    for (const title of FIVE_TASKS)
+      await expectCount(toastsWith(page, `Task "${title}" created.`), 1);
+    await networkQuiet(page);
+    for (const title of FIVE_TASKS)
+      await expectCount(toastsWith(page, `Task "${title}" created.`), 1);
+    expect(await toasts(page).count()).toBe(5);
+  });
+
+  it('loses and doubles no toast when two buttons are clicked in quick succession', async () => {
+    const page = await demo.openPage();
+    await page.getByRole('button', { name: 'Add five at once' }).click();
+    await page.getByRole('button', { name: 'Remind me (custom level)' }).click();
+
+    const reminder = toastsWith(page, 'open tasks.');
+    await expectCount(reminder, 1);
+    for (const title of FIVE_TASKS)
+      await expectCount(toastsWith(page, `Task "${title}" created.`), 1);
+    await networkQuiet(page);
+    await expectCount(reminder, 1);
+    for (const title of FIVE_TASKS)
+      await expectCount(toastsWith(page, `Task "${title}" created.`), 1);
+    expect(await toasts(page).count()).toBe(6);
+  });
+
+  it('styles a custom level’s toast with its tag', async () => {
+    const page = await demo.openPage();
+    await page.getByRole('button', { name: 'Remind me (custom level)' }).click();
+
+    const toast = toastsWith(page, 'open tasks.');
+    await toast.waitFor();
+    expect(await classesOf(toast)).toContain('notice');
+  });
+
+  it('shows debug messages only while the debug switch is on', async () => {
+    const page = await demo.openPage();
+    const debugSwitch = page.getByLabel('Show debug messages');
+
+    await debugSwitch.check();
+    const withDebug = await addTask(page, 'Debug me');
+    const debugToast = toastsWith(page, `Task ${withDebug} stored;`);
+    await debugToast.waitFor();
+    expect(await classesOf(debugToast)).toContain('debug');
+
+    await debugSwitch.uncheck();
+    const withoutDebug = await addTask(page, 'Do not debug me');
+    await toastsWith(page, 'Task "Do not debug me" created.').waitFor();
+    await networkQuiet(page);
+    expect(await toastsWith(page, `Task ${withoutDebug} stored;`).count()).toBe(0);
+  });
+});

@@ -1,0 +1,241 @@
+import '../fixtures/dom.js';
+import { focusManager, onlineManager } from '@tanstack/react-query';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { MessagesClient } from '../../client/message-consumer.js';
+import { messagesFor } from '../../client/messages-for.js';
+import { useMessages } from '../../client/use-messages.js';
+import { SUCCESS } from '../../shared/levels.js';
+import { consumeRequests, integrations, type ReactApp, renderApp } from '../fixtures/react-app.js';
+import { type RunningApp, startApp } from '../fixtures/trpc-server.js';
+
+let server: RunningApp;
+beforeAll(async () => {
+  server = await startApp('standalone');
+});
+afterAll(() => server.close());
+afterEach(() => {
+  cleanup();
+  // Back to what the managers read from the window (visible, online).
+  focusManager.setFocused(undefined);
+  onlineManager.setOnline(true);
+});
+
+/** Waits for every consume asked for so far: one more starts only once they are over. */
+async function settled(app: ReactApp): Promise<void> {
+  await act(() => messagesFor(app.client).consumer.consume());
+}
+
+const pause = (ms: number) => act(() => new Promise((resolve) => setTimeout(resolve, ms)));
+
+/** A headless message list, as an app would write one with useMessages. */
+function Messages({ client, name = 'messages' }: { client: MessagesClient; name?: string }) {
+  const { messages, dismiss } = useMessages(client);
+  return (
+    <ul aria-label={name}>
+      {messages.map((m) => (
+        <li key={m.id} className={m.tags}>
+          {m.message}
+          <button type="button" onClick={() => dismiss(m.id)}>
+            Dismiss {m.message}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The texts the list called `name` shows. */
+const shown = (name = 'messages') =>
+  within(screen.getByRole('list', { name }))
+    .queryAllByRole('listitem')
+    .map((li) => li.firstChild?.textContent);
+
+describe.each(integrations)('useMessages with $name', (integration) => {
+  // A new browser per test: its own cookies, tRPC client (so its own list) and query client.
+  let app: ReactApp;
+  beforeEach(() => {
+    app = integration.create(server.url);
+  });
+
+  it('gives the messages waiting on mount, oldest first, with their tags', async () => {
+    await app.sameBrowser.add.mutate({ text: 'First.' });
+    await app.sameBrowser.add.mutate({ text: 'Second.', level: 35 });
+    renderApp(app, <Messages client={app.client} />);
+
+    await waitFor(() => expect(shown()).toEqual(['First.', 'Second.']));
+    expect(screen.getAllByRole('listitem').map((li) => li.className)).toEqual([
+      'success',
+      'notice',
+    ]);
+  });
+
+  it('gives the messages queued in the list before it mounted', async () => {
+    messagesFor(app.client).list.push([
+      {
+        id: 'queued-1',
+        level: SUCCESS,
+        message: 'Queued.',
+        extraTags: '',
+        levelTag: 'success',
+        tags: 'success',
+      },
+    ]);
+    renderApp(app, <Messages client={app.client} />);
+    expect(shown()).toEqual(['Queued.']);
+    await settled(app);
+    expect(shown()).toEqual(['Queued.']);
+  });
+
+  it('dismisses a message for good', async () => {
+    await app.sameBrowser.add.mutate({ text: 'Dismiss me.' });
+    await app.sameBrowser.add.mutate({ text: 'Keep me.' });
+    renderApp(app, <Messages client={app.client} />);
+    await waitFor(() => expect(shown()).toEqual(['Dismiss me.', 'Keep me.']));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss Dismiss me.' }));
+
+    expect(shown()).toEqual(['Keep me.']);
+    await settled(app);
+    expect(shown()).toEqual(['Keep me.']);
+  });
+
+  it('gives the message of a mutation once it settles, success or error', async () => {
+    const { mutations } = renderApp(app, <Messages client={app.client} />);
+    await settled(app);
+
+    act(() => mutations().add({ text: 'Saved.' }));
+    await waitFor(() => expect(shown()).toEqual(['Saved.']));
+    act(() => mutations().failAfterAdding());
+    await waitFor(() => expect(shown()).toEqual(['Saved.', 'Failed, but told.']));
+  });
+
+  it('fetches now with the consume it returns', async () => {
+    let consume: (() => Promise<void>) | undefined;
+    function Consumer() {
+      ({ consume } = useMessages(app.client));
+      return null;
+    }
+    renderApp(
+      app,
+      <>
+        <Consumer />
+        <Messages client={app.client} />
+      </>,
+    );
+    await settled(app);
+    await app.sameBrowser.add.mutate({ text: 'Fetched by hand.' });
+    const before = consumeRequests(app);
+
+    await act(() => consume?.());
+
+    expect(shown()).toEqual(['Fetched by hand.']);
+    expect(consumeRequests(app)).toBe(before + 1);
+  });
+
+  it('gives each message once under StrictMode', async () => {
+    await app.sameBrowser.add.mutate({ text: 'Once.' });
+    const { mutations } = renderApp(app, <Messages client={app.client} />, { strict: true });
+    await waitFor(() => expect(shown()).toEqual(['Once.']));
+    await settled(app);
+
+    act(() => mutations().add({ text: 'Also once.' }));
+    await waitFor(() => expect(shown()).toEqual(['Once.', 'Also once.']));
+    await settled(app);
+    expect(shown()).toEqual(['Once.', 'Also once.']);
+  });
+
+  it('shares one list between components on one client, fetched once per event', async () => {
+    await app.sameBrowser.add.mutate({ text: 'On mount.' });
+    const { mutations } = renderApp(
+      app,
+      <>
+        <Messages client={app.client} name="header" />
+        <Messages client={app.client} name="sidebar" />
+      </>,
+    );
+    await waitFor(() => expect(shown('header')).toEqual(['On mount.']));
+    expect(shown('sidebar')).toEqual(['On mount.']);
+    // Each mount consumes; the second waits for the first, so two at most.
+    await pause(50);
+    expect(consumeRequests(app)).toBeLessThanOrEqual(2);
+
+    await settled(app);
+    const beforeMutation = consumeRequests(app);
+    act(() => mutations().add({ text: 'After a mutation.' }));
+    await waitFor(() => expect(shown('sidebar')).toEqual(['On mount.', 'After a mutation.']));
+    expect(shown('header')).toEqual(['On mount.', 'After a mutation.']);
+    await pause(50);
+    expect(consumeRequests(app)).toBe(beforeMutation + 1);
+
+    const beforeFocus = consumeRequests(app);
+    act(() => focusManager.setFocused(false));
+    await app.sameBrowser.add.mutate({ text: 'After focus.' });
+    act(() => focusManager.setFocused(true));
+    await waitFor(() => expect(shown('header')).toHaveLength(3));
+    await pause(50);
+    expect(consumeRequests(app)).toBe(beforeFocus + 1);
+    expect(shown('sidebar')).toEqual(['On mount.', 'After a mutation.', 'After focus.']);
+  });
+
+  it('consumes when the window regains focus', async () => {
+    renderApp(app, <Messages client={app.client} />);
+    await settled(app);
+    act(() => focusManager.setFocused(false));
+    await app.sameBrowser.add.mutate({ text: 'While away.' });
+    await pause(20);
+    expect(shown()).toEqual([]);
+
+    act(() => focusManager.setFocused(true));
+
+    await waitFor(() => expect(shown()).toEqual(['While away.']));
+  });
+
+  it('consumes when the page becomes visible again', async () => {
+    renderApp(app, <Messages client={app.client} />);
+    await settled(app);
+    await app.sameBrowser.add.mutate({ text: 'While hidden.' });
+    const before = consumeRequests(app);
+
+    act(() => {
+      document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+    });
+
+    await waitFor(() => expect(shown()).toEqual(['While hidden.']));
+    expect(consumeRequests(app)).toBe(before + 1);
+  });
+
+  it('consumes when the browser comes back online', async () => {
+    renderApp(app, <Messages client={app.client} />);
+    await settled(app);
+    act(() => onlineManager.setOnline(false));
+    await app.sameBrowser.add.mutate({ text: 'While offline.' });
+    await pause(20);
+    expect(shown()).toEqual([]);
+
+    act(() => onlineManager.setOnline(true));
+
+    await waitFor(() => expect(shown()).toEqual(['While offline.']));
+  });
+
+  it('stops consuming on events once every component using it unmounted', async () => {
+    const { unmount } = renderApp(
+      app,
+      <>
+        <Messages client={app.client} name="one" />
+        <Messages client={app.client} name="two" />
+      </>,
+    );
+    await settled(app);
+    unmount();
+    const before = consumeRequests(app);
+
+    focusManager.setFocused(false);
+    focusManager.setFocused(true);
+    onlineManager.setOnline(false);
+    onlineManager.setOnline(true);
+    await pause(50);
+
+    expect(consumeRequests(app)).toBe(before);
+  });
+});
