@@ -10,4 +10,4 @@ export {
   type ToastKind,
   toastKind,
 } from './toaster.js';
-export { type UseMessagesResult, useMessages } from './use-messages.js';
+export { type UseMessagesOptions, type UseMessagesResult, useMessages } from './use-messages.js';

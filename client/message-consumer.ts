@@ -7,6 +7,15 @@ export interface MessagesClient {
     readonly consume: {
       query(): Promise<{ readonly messages: readonly Message[] }>;
     };
+    readonly live?: {
+      subscribe(
+        input: undefined,
+        options: {
+          onData(event: { readonly id: string; readonly data: Message }): void;
+          onError(error: unknown): void;
+        },
+      ): { unsubscribe(): void };
+    };
   };
 }
 
@@ -70,6 +79,20 @@ export class MessageConsumer {
       if (this.#watchers === 0) for (const stop of this.#stops.splice(0)) stop();
     };
   }
+
+  /**
+   * A trigger that, rather than consuming, listens to `messages.live` (server-sent events):
+   * messages arrive as they are added on the server. tRPC's link reconnects on its own.
+   */
+  live: ConsumeTrigger = () => {
+    const live = this.#client.messages.live;
+    if (live === undefined) throw new Error('trpc-messages: this client has no messages.live');
+    const subscription = live.subscribe(undefined, {
+      onData: (event) => this.#list.push([event.data]),
+      onError: this.#onError,
+    });
+    return () => subscription.unsubscribe();
+  };
 
   async #run(): Promise<void> {
     try {

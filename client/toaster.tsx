@@ -39,6 +39,8 @@ export interface ToasterProps extends Omit<SonnerProps, 'id'> {
   readonly durations?: Partial<Record<ToastKind, number>>;
   /** Renders a message's content (default: its text, as text). */
   readonly render?: (message: Message) => ReactNode;
+  /** Receive messages live, as they are added on the server (see `useMessages`). */
+  readonly live?: boolean;
 }
 
 const TOASTER_ID = 'trpc-messages';
@@ -79,8 +81,8 @@ const show = {
  * Shows the user's messages as toasts (sonner): fetched on mount, after every mutation, on focus
  * and on reconnect; each once; errors announced assertively and kept until dismissed.
  */
-export function Toaster({ client, durations, render, ...sonner }: ToasterProps) {
-  const { messages, dismiss } = useMessages(client);
+export function Toaster({ client, durations, render, live, ...sonner }: ToasterProps) {
+  const { messages, dismiss } = useMessages(client, live === undefined ? {} : { live });
   useOnlyToaster();
   // Ids handed to sonner by this Toaster: StrictMode's second effect run must not hand them again.
   const shown = useRef(new Set<string>());

@@ -15,17 +15,36 @@ export interface UseMessagesResult {
   readonly consume: () => Promise<void>;
 }
 
+/** How `useMessages` gets messages. */
+export interface UseMessagesOptions {
+  /**
+   * Receive messages as they are added on the server, over the `messages.live` subscription
+   * (needs `httpSubscriptionLink` and a server store), instead of asking after each mutation.
+   */
+  readonly live?: boolean;
+}
+
 /**
  * The messages for the app's user, headless: fetched with `messages.consume` on mount, after
- * every mutation settles (success or error), on window focus and on reconnect. `client` is the
- * app's tRPC client; call it inside the QueryClientProvider.
+ * every mutation settles (success or error), on window focus and on reconnect, or live. `client`
+ * is the app's tRPC client; call it inside the QueryClientProvider.
  */
-export function useMessages(client: MessagesClient): UseMessagesResult {
+export function useMessages(
+  client: MessagesClient,
+  options: UseMessagesOptions = {},
+): UseMessagesResult {
   const queryClient = useQueryClient();
   const { list, consumer } = messagesFor(client);
+  const live = options.live ?? false;
   useEffect(
-    () => consumer.watch([mutationSettled(queryClient), windowFocused, reconnected]),
-    [consumer, queryClient],
+    () =>
+      consumer.watch([
+        windowFocused,
+        reconnected,
+        // Live, messages come as they are added: no need to ask after each mutation.
+        live ? consumer.live : mutationSettled(queryClient),
+      ]),
+    [consumer, queryClient, live],
   );
   const messages = useSyncExternalStore(list.subscribe, list.getSnapshot, list.getSnapshot);
   return { messages, dismiss: list.dismiss, consume: consumer.consume };

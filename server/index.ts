@@ -1,7 +1,14 @@
 export { fetchExchange } from './adapters/fetch.js';
 export { nodeExchange } from './adapters/node.js';
 export type { ResponseExchange } from './adapters/response-exchange.js';
-export type { Backend, Loaded, OpenOptions, Storage } from './storage/backend.js';
+export {
+  type Backend,
+  type Loaded,
+  type OpenOptions,
+  type Recipient,
+  recipientKey,
+  type Storage,
+} from './storage/backend.js';
 export {
   type CookieExchange,
   createCookieExchange,
@@ -28,6 +35,7 @@ export {
   Messages,
   type MessagesOptions,
 } from './storage/messages.js';
+export { type RecipientMessages, sendTo } from './storage/outbox.js';
 export { type ServerStorageOptions, serverStorage } from './storage/server-storage.js';
 export type { Secret } from './storage/signer.js';
 export {
@@ -44,5 +52,6 @@ export {
   MessagesDroppedError,
   type MessagesKit,
   type NodeRequestOptions,
+  type RequestMessagesOptions,
 } from './trpc/create-messages.js';
 export { type SuccessMessageArgs, successMessage } from './trpc/success-message.js';

@@ -6,6 +6,9 @@ import { z } from 'zod';
 import { NOTICE, tags } from '../tags.js';
 import { TaskBoard } from './task-board.js';
 
+/** How long the demo's "slow job" takes. */
+export const SLOW_JOB_MS = 1500;
+
 /** Builds the demo's API: the messages kit, the tasks, and the router the client calls. */
 export function createDemoApi(storage?: Storage) {
   const messages = createMessages({ tags, ...(storage ? { storage } : {}) });
@@ -61,9 +64,19 @@ export function createDemoApi(storage?: Storage) {
     remind: procedure.mutation(({ ctx }) => {
       ctx.messages.add(NOTICE, `You have ${board.openCount} open tasks.`);
     }),
-    slowJob: procedure.mutation(async ({ ctx }) => {
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      ctx.messages.info('Your export is ready.');
+    // A job outlives the request that started it: its message is sent from the background and
+    // reaches the page live, through messages.live.
+    slowJob: procedure.mutation(({ ctx }) => {
+      const recipient = ctx.messages.recipient();
+      ctx.messages.info('Export started: a message will follow when it is ready.');
+      setTimeout(() => {
+        messages
+          .to(recipient)
+          .success('Your export is ready.')
+          .catch((error: unknown) => {
+            console.error('demo: the export message could not be sent', error);
+          });
+      }, SLOW_JOB_MS).unref();
     }),
   });
 

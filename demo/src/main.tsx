@@ -13,7 +13,7 @@ function Root() {
     <trpc.Provider client={trpcClient} queryClient={queryClient}>
       <QueryClientProvider client={queryClient}>
         <App />
-        <Toaster client={trpcClient} expand />
+        <Toaster client={trpcClient} live expand />
       </QueryClientProvider>
     </trpc.Provider>
   );

@@ -1,5 +1,6 @@
 import type { StoredMessage } from '../../shared/message.js';
 import type { CookieExchange } from './cookie-exchange.js';
+import type { MessageStore } from './message-store.js';
 
 /** What a backend's load returns: the stored messages and whether they are all there were. */
 export interface Loaded {
@@ -23,6 +24,20 @@ export interface Backend {
    * Returns the messages it could not keep.
    */
   store(added: readonly StoredMessage[]): Promise<StoredMessage[]>;
+  /**
+   * Who the request's messages are kept for, for messages sent from elsewhere (jobs, live
+   * delivery): starts a session if the request has none. Absent where messages live only in
+   * the browser (the cookie storage).
+   */
+  recipient?(): Recipient;
+}
+
+/** Whom messages are kept for in a server store: a browser session, or a signed-in user. */
+export type Recipient = { readonly sessionId: string } | { readonly userId: string };
+
+/** The store key of a recipient: sessions and users never share one. */
+export function recipientKey(recipient: Recipient): string {
+  return 'userId' in recipient ? `user:${recipient.userId}` : `session:${recipient.sessionId}`;
 }
 
 /** How a request can use cookies, told to a storage when it opens a backend. */
@@ -34,9 +49,18 @@ export interface OpenOptions {
   readonly headersFirst?: boolean;
   /** The browser is about to act: give it a session now, if the storage uses one. */
   readonly startSession?: boolean;
+  /**
+   * The signed-in user, if any: their messages are kept under their id instead of the browser's
+   * session, so they follow them across devices (server-side storages).
+   */
+  readonly userId?: string | undefined;
+  /** Told of failures the storage recovered from (a store that is down, under fallback). */
+  readonly onError?: ((error: unknown) => void) | undefined;
 }
 
 /** A configured way to keep messages; opens a backend for each request. */
 export interface Storage {
   open(exchange: CookieExchange, options?: OpenOptions): Backend;
+  /** The server store, where messages can be sent from outside a request (none for cookies). */
+  readonly store?: MessageStore;
 }

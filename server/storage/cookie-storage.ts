@@ -178,12 +178,23 @@ export class CookieBackend implements Backend {
       throw new StreamedCookieError();
     }
     const state = this.#current();
-    const held = this.#taken ? [] : state.messages;
-    const notFinished = !this.#taken && state.notFinished;
     // Under fallback, a cookie that already overflowed must not take new messages: they would
     // be read before the older ones kept by the next backend.
-    if (notFinished && this.#overflow === 'hand-on-newest') return [...added];
-    const { value, kept, unstored } = this.#format.fit([...held, ...added], this.#overflow);
+    if (!this.#taken && state.notFinished && this.#overflow === 'hand-on-newest') return [...added];
+    return this.#write(added, this.#overflow);
+  }
+
+  /**
+   * Keeps `messages` the next backend could not take (a store that is down): added after the
+   * cookie's own, the oldest dropped if they do not all fit. Returns those dropped.
+   */
+  keep(messages: readonly StoredMessage[]): StoredMessage[] {
+    return this.#write(messages, 'drop-oldest');
+  }
+
+  #write(added: readonly StoredMessage[], overflow: Overflow): StoredMessage[] {
+    const held = this.#taken ? [] : this.#current().messages;
+    const { value, kept, unstored } = this.#format.fit([...held, ...added], overflow);
     // No cookie needs no deletion, but an empty one the browser sent does.
     if (value ? value !== this.#value : this.#value !== undefined) {
       if (value) this.#format.writer.set(this.#exchange, value);

@@ -1,5 +1,5 @@
 import type { StoredMessage } from '../../shared/message.js';
-import type { Backend, Loaded, OpenOptions, Storage } from './backend.js';
+import type { Backend, Loaded, OpenOptions, Recipient, Storage } from './backend.js';
 import { CookieBackend, CookieFormat, type CookieStorageOptions } from './cookie-storage.js';
 import { ServerBackend, ServerSessions, type ServerStorageOptions } from './server-storage.js';
 
@@ -17,31 +17,51 @@ export interface FallbackStorageOptions {
 export class FallbackBackend implements Backend {
   readonly #cookie: CookieBackend;
   readonly #server: ServerBackend;
+  readonly #onError: (error: unknown) => void;
 
-  constructor(cookie: CookieBackend, server: ServerBackend) {
+  constructor(cookie: CookieBackend, server: ServerBackend, onError: (error: unknown) => void) {
     this.#cookie = cookie;
     this.#server = server;
+    this.#onError = onError;
   }
 
   async load(take: boolean): Promise<Loaded> {
-    // Unlike Django, the store is read whenever the browser has a session, not only when the
-    // cookie says it overflowed: streamed responses (and jobs) put messages in the store without
-    // any mark in the cookie. Without a session the store is not touched at all. The cookie is
-    // taken last, once the store's read succeeded: a failed load must take nothing, or the
-    // cookie would be deleted at the end of the request with the messages it held.
+    // Unlike Django, the store is read whenever the browser has a session (or a user is signed
+    // in), not only when the cookie says it overflowed: streamed responses and jobs put messages
+    // in the store without any mark in the cookie. Otherwise the store is not touched at all.
     const cookie = await this.#cookie.load(false);
-    const server = this.#server.hasSession() ? await this.#server.load(take) : undefined;
+    let server: Loaded | undefined;
+    if (this.#server.hasKey()) {
+      try {
+        server = await this.#server.load(take);
+      } catch (error) {
+        // The store is down: what the cookie holds is still there to show.
+        this.#onError(error);
+        server = { messages: [], allRetrieved: false };
+      }
+    }
+    // The cookie is taken last, once the store's read is settled.
     if (take) await this.#cookie.load(true);
     if (server === undefined) return cookie;
     return {
       messages: [...cookie.messages, ...server.messages],
-      allRetrieved: server.allRetrieved,
+      allRetrieved: cookie.allRetrieved && server.allRetrieved,
     };
   }
 
   async store(added: readonly StoredMessage[]): Promise<StoredMessage[]> {
     const overflow = await this.#cookie.store(added);
-    return this.#server.store(overflow);
+    try {
+      return await this.#server.store(overflow);
+    } catch (error) {
+      // The store is down: keep what it could not take in the cookie, as much as fits.
+      this.#onError(error);
+      return this.#cookie.keep(overflow);
+    }
+  }
+
+  recipient(): Recipient {
+    return this.#server.recipient();
   }
 }
 
@@ -54,15 +74,20 @@ export function fallbackStorage(options: FallbackStorageOptions = {}): Storage {
   const format = new CookieFormat({ ...options.cookie, secret: options.secret });
   const sessions = new ServerSessions({ ...options.server, secret: options.secret });
   return {
-    open(exchange, options?: OpenOptions) {
+    store: sessions.store,
+    open(exchange, options: OpenOptions = {}) {
       // No session up front otherwise: with one, every consume would read the store.
       const server = new ServerBackend(sessions, exchange, {
-        headersFirst: options?.headersFirst ?? false,
+        headersFirst: options.headersFirst ?? false,
+        userId: options.userId,
       });
       // On a streamed response the cookie can be neither written nor cleared: use the store
       // alone, and leave what the cookie holds for a later request.
-      if (options?.headersFirst) return server;
-      return new FallbackBackend(new CookieBackend(format, exchange, 'hand-on-newest'), server);
+      if (options.headersFirst) return server;
+      const cookie = new CookieBackend(format, exchange, 'hand-on-newest');
+      const onError =
+        options.onError ?? ((error: unknown) => console.error('trpc-messages:', error));
+      return new FallbackBackend(cookie, server, onError);
     },
   };
 }

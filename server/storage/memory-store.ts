@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { StoredMessage } from '../../shared/message.js';
 import type { MessageStore } from './message-store.js';
+import { positiveInteger } from './positive-integer.js';
 
 /** Why a memory store let messages go without them being read. */
 export type DropReason =
@@ -66,10 +67,10 @@ export class MemoryStore implements MessageStore {
   #bytes = 0;
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.#maxKeys = positive(options.maxKeys ?? 10_000, 'maxKeys');
-    this.#maxBytes = positive(options.maxBytes ?? 64 * 1024 * 1024, 'maxBytes');
-    this.#ttlMs = positive(options.ttlMs ?? 86_400_000, 'ttlMs');
-    this.#maxMessagesPerKey = positive(options.maxMessagesPerKey ?? 50, 'maxMessagesPerKey');
+    this.#maxKeys = positiveInteger(options.maxKeys ?? 10_000, 'maxKeys');
+    this.#maxBytes = positiveInteger(options.maxBytes ?? 64 * 1024 * 1024, 'maxBytes');
+    this.#ttlMs = positiveInteger(options.ttlMs ?? 86_400_000, 'ttlMs');
+    this.#maxMessagesPerKey = positiveInteger(options.maxMessagesPerKey ?? 50, 'maxMessagesPerKey');
     this.#onDrop = options.onDrop;
   }
 
@@ -143,11 +144,4 @@ export class MemoryStore implements MessageStore {
   #drop(key: string, messages: readonly StoredMessage[], reason: DropReason): void {
     if (messages.length > 0) this.#onDrop?.({ key, messages, reason });
   }
-}
-
-function positive(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`trpc-messages: ${name} must be a positive integer, got ${value}`);
-  }
-  return value;
 }

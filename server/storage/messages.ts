@@ -2,7 +2,7 @@ import { assertLevel, DEBUG, ERROR, INFO, SUCCESS, WARNING } from '../../shared/
 import { type Message, type StoredMessage, toMessage } from '../../shared/message.js';
 import type { DefaultTags, LevelOf, TagMap } from '../../shared/tags.js';
 import { DEFAULT_TAGS } from '../../shared/tags.js';
-import type { Backend } from './backend.js';
+import type { Backend, Recipient } from './backend.js';
 import { newMessageId } from './message-id.js';
 
 /** The longest message accepted by default, in bytes of UTF-8. */
@@ -146,6 +146,23 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     const run = this.#persisting.then(() => this.#persist());
     this.#persisting = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Whom this request's messages are kept for, to send them more from elsewhere (a job, a
+   * webhook): the signed-in user, or the browser's session (started now if it has none).
+   * Throws for the cookie storage, whose messages live in the browser alone.
+   */
+  recipient(): Recipient {
+    const recipient = this.#backend.recipient?.();
+    if (recipient === undefined) {
+      throw new Error(
+        'trpc-messages: the cookie storage keeps messages in the browser, out of reach of ' +
+          'anything but this request; use serverStorage() or fallbackStorage() to send messages ' +
+          'from elsewhere',
+      );
+    }
+    return recipient;
   }
 
   /** Whether changes (adds, a consume) wait for `update` to persist them. */

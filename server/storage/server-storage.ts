@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { StoredMessage } from '../../shared/message.js';
-import type { Backend, Loaded, OpenOptions, Storage } from './backend.js';
+import {
+  type Backend,
+  type Loaded,
+  type OpenOptions,
+  type Recipient,
+  recipientKey,
+  type Storage,
+} from './backend.js';
 import type { CookieExchange } from './cookie-exchange.js';
 import { type CookieOptions, CookieWriter } from './cookie-options.js';
 import { MemoryStore } from './memory-store.js';
@@ -49,45 +56,59 @@ export class ServerSessions {
   }
 }
 
-/** One request's messages in a server store, keyed by a session id cookie (Django's SessionStorage). */
+/**
+ * One request's messages in a server store, keyed by the signed-in user if there is one, else by
+ * a session id cookie (Django's SessionStorage).
+ */
 export class ServerBackend implements Backend {
   readonly #sessions: ServerSessions;
   readonly #exchange: CookieExchange;
+  readonly #userId: string | undefined;
   #id: string | null | undefined;
   #read = false;
 
   constructor(sessions: ServerSessions, exchange: CookieExchange, options: OpenOptions = {}) {
     this.#sessions = sessions;
     this.#exchange = exchange;
+    this.#userId = options.userId;
     // A cookie can be set only now: give the browser its session before the headers leave.
-    if (options.headersFirst || options.startSession) {
-      this.#id = this.#session() || this.#sessions.start(exchange);
-    }
+    if (!this.#userId && (options.headersFirst || options.startSession)) this.recipient();
   }
 
   async load(take: boolean): Promise<Loaded> {
-    const id = this.#session();
-    if (!id) return { messages: [], allRetrieved: true };
+    const key = this.#key();
+    if (!key) return { messages: [], allRetrieved: true };
     const { store } = this.#sessions;
-    return { messages: await (take ? store.take(id) : store.peek(id)), allRetrieved: true };
+    return { messages: await (take ? store.take(key) : store.peek(key)), allRetrieved: true };
   }
 
   async store(added: readonly StoredMessage[]): Promise<StoredMessage[]> {
     // What was taken left the store at load: only new messages need writing, by an append, so
     // messages another request added meanwhile stay.
     if (added.length === 0) {
-      if (this.#session() === null) this.#sessions.clear(this.#exchange);
+      if (!this.#userId && this.#session() === null) this.#sessions.clear(this.#exchange);
       return [];
     }
-    const id = this.#session() || this.#sessions.start(this.#exchange);
-    this.#id = id;
-    await this.#sessions.store.append(id, added);
+    await this.#sessions.store.append(recipientKey(this.recipient()), added);
     return [];
   }
 
-  /** Whether the request carries a valid session (so the store may hold its messages). */
-  hasSession(): boolean {
-    return Boolean(this.#session());
+  recipient(): Recipient {
+    if (this.#userId) return { userId: this.#userId };
+    const sessionId = this.#session() || this.#sessions.start(this.#exchange);
+    this.#id = sessionId;
+    return { sessionId };
+  }
+
+  /** Whether the store may hold messages for this request: a user, or a valid session. */
+  hasKey(): boolean {
+    return this.#key() !== undefined;
+  }
+
+  #key(): string | undefined {
+    if (this.#userId) return recipientKey({ userId: this.#userId });
+    const sessionId = this.#session();
+    return sessionId ? recipientKey({ sessionId }) : undefined;
   }
 
   #session(): string | null | undefined {
@@ -105,5 +126,8 @@ export class ServerBackend implements Backend {
  */
 export function serverStorage(options: ServerStorageOptions = {}): Storage {
   const sessions = new ServerSessions(options);
-  return { open: (exchange, options) => new ServerBackend(sessions, exchange, options) };
+  return {
+    store: sessions.store,
+    open: (exchange, options) => new ServerBackend(sessions, exchange, options),
+  };
 }

@@ -1,15 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { initTRPC, TRPCError } from '@trpc/server';
+import { initTRPC, TRPCError, tracked } from '@trpc/server';
 import type { ResponseMeta, TRPCRequestInfo } from '@trpc/server/http';
+import { z } from 'zod';
 import { DEFAULT_LEVELS } from '../../shared/levels.js';
-import type { StoredMessage } from '../../shared/message.js';
+import { type StoredMessage, toMessage } from '../../shared/message.js';
 import type { DefaultTags, TagMap } from '../../shared/tags.js';
 import { fetchExchange } from '../adapters/fetch.js';
 import { nodeExchange } from '../adapters/node.js';
 import type { ResponseExchange } from '../adapters/response-exchange.js';
-import type { Storage } from '../storage/backend.js';
+import { type Recipient, recipientKey, type Storage } from '../storage/backend.js';
 import { StreamedCookieError } from '../storage/cookie-storage.js';
 import { Messages } from '../storage/messages.js';
+import { type RecipientMessages, sendTo } from '../storage/outbox.js';
 import { serverStorage } from '../storage/server-storage.js';
 
 /** What `createContext` receives from the node adapters (standalone, express, node:http). */
@@ -24,6 +26,15 @@ export interface FetchRequestOptions {
   readonly req: Request;
   readonly resHeaders: Headers;
   readonly info?: TRPCRequestInfo;
+}
+
+/** What `fromRequest` may know of a request beyond its HTTP exchange. */
+export interface RequestMessagesOptions {
+  /**
+   * The signed-in user's id: their messages are kept under it (server-side storages), so they
+   * follow them across devices and can be sent from jobs by user id. Leave it out for visitors.
+   */
+  readonly userId?: string | number | undefined;
 }
 
 /** Settings of the messages framework for an app. */
@@ -66,6 +77,9 @@ interface RequestState {
 }
 
 const requests = new WeakMap<object, RequestState>();
+
+// How long a live stream waits before reading a store that failed again.
+const LIVE_RETRY_MS = 2000;
 
 /**
  * Sets up the messages framework for an app, once: `fromRequest` for `createContext`, the
@@ -139,12 +153,69 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
   });
   const consumeProcedures = new WeakSet<object>([consume]);
 
+  /**
+   * The caller's messages as they are added, anywhere (another request, a job, another instance
+   * sharing the store). Each is taken from the store as it is sent, so it reaches this stream or
+   * a consume, never both; on a reconnect, what was added meanwhile comes first.
+   */
+  const live = t.procedure
+    .input(z.object({ lastEventId: z.string().nullish() }).optional())
+    .subscription(async function* ({ ctx, path, signal }) {
+      const store = storage.store;
+      if (!store || !ctx.messages) {
+        throw new TRPCError({
+          code: 'PRECONDITION_FAILED',
+          message: store
+            ? 'trpc-messages: ctx.messages is missing; return { messages: messages.fromRequest(opts) } from createContext'
+            : 'trpc-messages: live messages need a server store; use serverStorage() or fallbackStorage()',
+        });
+      }
+      const key = recipientKey(ctx.messages.recipient());
+      let pending = true;
+      let wake: (() => void) | undefined;
+      const stopWatching = store.watch(key, () => {
+        pending = true;
+        wake?.();
+      });
+      const stopped = new Promise<void>((resolve) => {
+        if (signal?.aborted) resolve();
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+      try {
+        while (!signal?.aborted) {
+          if (pending) {
+            pending = false;
+            let taken: StoredMessage[] = [];
+            try {
+              taken = await store.take(key);
+            } catch (error) {
+              // The store is down: say so, and try again on the next append or in a while.
+              report(error, { path });
+              setTimeout(() => {
+                pending = true;
+                wake?.();
+              }, LIVE_RETRY_MS).unref();
+            }
+            for (const message of taken)
+              yield tracked(message.id, toMessage(message, options.tags));
+            continue;
+          }
+          await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stopped]);
+        }
+      } finally {
+        stopWatching();
+      }
+    });
+
   return {
     /** The storage messages are kept in. */
     storage,
 
     /** One request's messages, for `createContext`: `{ messages: messages.fromRequest(opts) }`. */
-    fromRequest(opts: NodeRequestOptions | FetchRequestOptions): Messages<Tags> {
+    fromRequest(
+      opts: NodeRequestOptions | FetchRequestOptions,
+      request: RequestMessagesOptions = {},
+    ): Messages<Tags> {
       const exchange =
         'resHeaders' in opts
           ? fetchExchange(opts.req, opts.resHeaders)
@@ -160,7 +231,12 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
       const messages = new Messages<Tags>(
         // The Toaster consumes on mount: a session given then is shared by the page's next
         // requests, even concurrent ones.
-        storage.open(exchange, { headersFirst, startSession: consumes }),
+        storage.open(exchange, {
+          headersFirst,
+          startSession: consumes,
+          userId: request.userId === undefined ? undefined : String(request.userId),
+          onError: (error) => report(error, {}),
+        }),
         {
           ...(options.level === undefined ? {} : { level: options.level }),
           ...(options.tags === undefined ? {} : { tags: options.tags }),
@@ -198,8 +274,32 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
 
     persist,
 
-    /** The `messages` router: `messages.consume` returns the unread messages and removes them. */
-    router: t.router({ consume }),
+    /**
+     * The `messages` router: `consume` returns the unread messages and removes them; `live`
+     * streams them as they are added (a subscription, for `httpSubscriptionLink`).
+     */
+    router: t.router({ consume, live }),
+
+    /**
+     * Messages for a recipient, from outside any request (a background job, a webhook, another
+     * service): `await messages.to(recipient).info('Your export is ready.')`. Take the recipient
+     * from a request with `ctx.messages.recipient()`, or name a user: `{ userId }`.
+     */
+    to(recipient: Recipient): RecipientMessages<Tags> {
+      if (!storage.store) {
+        throw new Error(
+          'trpc-messages: the cookie storage keeps messages in the browser; use serverStorage() ' +
+            'or fallbackStorage() to send messages from outside a request',
+        );
+      }
+      return sendTo<Tags>(storage.store, recipient, {
+        ...(options.level === undefined ? {} : { level: options.level }),
+        ...(options.tags === undefined ? {} : { tags: options.tags }),
+        ...(options.maxMessageBytes === undefined
+          ? {}
+          : { maxMessageBytes: options.maxMessageBytes }),
+      });
+    },
 
     /**
      * Wraps the app's `responseMeta` (if any) so the messages cookie survives the node adapters,

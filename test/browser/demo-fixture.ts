@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Request, Response } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject } from 'vitest';
 import { z } from 'zod';
 import { type RunningDemo, startDemo } from '../../demo/server.js';
@@ -123,7 +123,9 @@ const trackers = new WeakMap<Page, RequestTracker>();
 function trackRequests(page: Page): void {
   const tracker = { inFlight: 0, lastChange: Date.now() };
   trackers.set(page, tracker);
-  const change = (delta: number) => () => {
+  // The live stream (server-sent events) stays open for the page's life: it is not traffic.
+  const change = (delta: number) => (request: Request) => {
+    if (new URL(request.url()).pathname === '/trpc/messages.live') return;
     tracker.inFlight += delta;
     tracker.lastChange = Date.now();
   };

@@ -58,11 +58,11 @@ function cookieOf(browser: Browser) {
   return value === undefined ? undefined : new CookieFormat({ secret }).decode(value);
 }
 
-/** The session id the browser's session cookie carries. */
-function sessionId(browser: Browser): string {
+/** The store key of the browser's session: its cookie's id (before the signature). */
+function sessionKey(browser: Browser): string {
   const value = browser.jar.get(SESSION);
   if (value === undefined) throw new Error('the browser has no session cookie');
-  return value.slice(0, value.lastIndexOf('.'));
+  return `session:${value.slice(0, value.lastIndexOf('.'))}`;
 }
 
 const names = (setCookies: readonly string[]) => setCookies.map((h) => parseSetCookie(h).name);
@@ -148,7 +148,7 @@ describe('fallbackStorage with messages that overflow the cookie', () => {
     const cookie = cookieOf(browser);
     expect(cookie?.notFinished).toBe(true);
     const inCookie = texts(cookie?.messages ?? []);
-    const inStore = texts(await inner.peek(sessionId(browser)));
+    const inStore = texts(await inner.peek(sessionKey(browser)));
     expect(inCookie.length).toBeGreaterThan(0);
     expect(inStore.length).toBeGreaterThan(0);
     expect([...inCookie, ...inStore]).toEqual(sent);
@@ -161,7 +161,7 @@ describe('fallbackStorage with messages that overflow the cookie', () => {
     await browser.request((m) => {
       for (const text of sent) m.info(text);
     });
-    const id = sessionId(browser);
+    const id = sessionKey(browser);
     const { result, setCookies } = await browser.request((m) => m.consume());
     expect(texts(result)).toEqual(sent);
     expect(deleted(setCookies, COOKIE)).toBe(true);
@@ -175,11 +175,11 @@ describe('fallbackStorage with messages that overflow the cookie', () => {
     const huge = noise(3000);
     await browser.request((m) => m.info(huge));
     expect(cookieOf(browser)).toEqual({ messages: [], notFinished: true });
-    expect(texts(await inner.peek(sessionId(browser)))).toEqual([huge]);
+    expect(texts(await inner.peek(sessionKey(browser)))).toEqual([huge]);
     const { result, setCookies } = await browser.request((m) => m.consume());
     expect(texts(result)).toEqual([huge]);
     expect(deleted(setCookies, COOKIE)).toBe(true);
-    expect(await inner.peek(sessionId(browser))).toEqual([]);
+    expect(await inner.peek(sessionKey(browser))).toEqual([]);
   });
 
   it('sends messages added while the cookie is overflowed to the store, keeping the order', async () => {
@@ -189,12 +189,12 @@ describe('fallbackStorage with messages that overflow the cookie', () => {
       for (const text of sent) m.info(text);
     });
     const cookieBefore = browser.jar.get(COOKIE);
-    const storedBefore = texts(await inner.peek(sessionId(browser)));
+    const storedBefore = texts(await inner.peek(sessionKey(browser)));
     const { setCookies } = await browser.request((m) => m.info('late'));
     // The cookie cannot take it: it would be read before older messages in the store.
     expect(setCookies).toEqual([]);
     expect(browser.jar.get(COOKIE)).toBe(cookieBefore);
-    expect(texts(await inner.peek(sessionId(browser)))).toEqual([...storedBefore, 'late']);
+    expect(texts(await inner.peek(sessionKey(browser)))).toEqual([...storedBefore, 'late']);
     expect(texts((await browser.request((m) => m.consume())).result)).toEqual([...sent, 'late']);
   });
 
@@ -218,7 +218,7 @@ describe('fallbackStorage with messages that overflow the cookie', () => {
     await browser.request((m) => {
       for (const text of overflowing()) m.info(text);
     });
-    const id = sessionId(browser);
+    const id = sessionKey(browser);
     await browser.request(async (m) => {
       await m.consume();
       m.info('after the read');
@@ -264,34 +264,42 @@ describe('fallbackStorage reads the store only for browsers it gave a session', 
     expect(calls).toMatchObject({ peek: 1, take: 1 });
   });
 
-  it('loses neither the cookie nor the store messages when the store fails during a read', async () => {
+  it('shows what the cookie holds when the store fails during a read, and loses nothing', async () => {
+    const errors: unknown[] = [];
     const { browser, state } = setup();
     const sent = overflowing();
     await browser.request((m) => {
       for (const text of sent) m.info(text);
     });
+    const inCookie = cookieOf(browser)?.messages.length ?? 0;
+    expect(inCookie).toBeGreaterThan(0);
     state.down = true;
-    const { setCookies } = await browser.request(async (m) => {
-      await expect(m.consume()).rejects.toThrow('down');
+    const { result } = await browser.request((m) => m.consume(), {
+      onError: (e) => errors.push(e),
     });
-    expect(setCookies).toEqual([]);
+    expect(texts(result)).toEqual(sent.slice(0, inCookie));
+    expect(errors).toEqual([new Error('down')]);
     state.down = false;
-    expect(texts((await browser.request((m) => m.consume())).result)).toEqual(sent);
+    expect(texts((await browser.request((m) => m.consume())).result)).toEqual(sent.slice(inCookie));
   });
 
-  it('keeps the cookie messages when a consume failed on the store and the request adds one', async () => {
+  it('keeps in the cookie what the store cannot take while it is down, dropping the oldest', async () => {
+    const errors: unknown[] = [];
     const { browser, state } = setup();
+    state.down = true;
     const sent = overflowing();
-    await browser.request((m) => {
-      for (const text of sent) m.info(text);
-    });
-    await browser.request(async (m) => {
-      state.down = true;
-      await expect(m.consume()).rejects.toThrow('down');
-      state.down = false;
-      m.info('late');
-    });
-    expect(texts((await browser.request((m) => m.consume())).result)).toEqual([...sent, 'late']);
+    const { unstored } = await browser.request(
+      (m) => {
+        for (const text of sent) m.info(text);
+      },
+      { onError: (e) => errors.push(e) },
+    );
+    expect(errors).toEqual([new Error('down')]);
+    const kept = cookieOf(browser)?.messages.map((m) => m.message) ?? [];
+    expect(kept.length).toBeGreaterThan(0);
+    expect([...texts(unstored), ...kept]).toEqual(sent);
+    state.down = false;
+    expect(texts((await browser.request((m) => m.consume())).result)).toEqual(kept);
   });
 });
 
@@ -351,7 +359,7 @@ describe('fallbackStorage over any sequence of requests', () => {
         expect(texts((await browser.request((m) => m.consume())).result)).toEqual(pending);
         expect(browser.jar.get(COOKIE)).toBeUndefined();
         if (browser.jar.get(SESSION) !== undefined) {
-          expect(await inner.peek(sessionId(browser))).toEqual([]);
+          expect(await inner.peek(sessionKey(browser))).toEqual([]);
         }
       }),
       { numRuns: 100 },

@@ -19,11 +19,11 @@ function setup() {
   return { store, storage: serverStorage({ secret, store }) };
 }
 
-/** The session id a browser's cookie carries (the part before the signature). */
-function sessionId(browser: Browser): string {
+/** The store key of a browser's session: its cookie's id (the part before the signature). */
+function sessionKey(browser: Browser): string {
   const value = browser.jar.get(SESSION);
   if (value === undefined) throw new Error('the browser has no session cookie');
-  return value.slice(0, value.lastIndexOf('.'));
+  return `session:${value.slice(0, value.lastIndexOf('.'))}`;
 }
 
 /** A store that fails every call with `Error('down')` while `down` is set. */
@@ -99,7 +99,7 @@ describe('serverStorage session cookie', () => {
     for (let i = 0; i < 20; i++) {
       const browser = new Browser(storage);
       await browser.request((m) => m.info('hello'));
-      ids.add(sessionId(browser));
+      ids.add(sessionKey(browser));
     }
     expect(ids.size).toBe(20);
   });
@@ -110,7 +110,7 @@ describe('serverStorage session cookie', () => {
     await browser.request((m) => m.info('first'));
     const { setCookies } = await browser.request((m) => m.info('second'));
     expect(setCookies).toEqual([]);
-    expect(texts(await store.peek(sessionId(browser)))).toEqual(['first', 'second']);
+    expect(texts(await store.peek(sessionKey(browser)))).toEqual(['first', 'second']);
   });
 
   it('uses the configured cookie name', async () => {
@@ -147,7 +147,7 @@ describe('serverStorage delivery', () => {
       expect.objectContaining({ message: 'Almost full.', tags: 'sticky warning' }),
     ]);
     expect((await browser.request((m) => m.consume())).result).toEqual([]);
-    expect(await store.peek(sessionId(browser))).toEqual([]);
+    expect(await store.peek(sessionKey(browser))).toEqual([]);
   });
 
   it('works with the default in-memory store', async () => {
@@ -180,7 +180,7 @@ describe('serverStorage delivery', () => {
       return peeked;
     });
     expect(texts(result)).toEqual(['old']);
-    expect(texts(await store.peek(sessionId(browser)))).toEqual(['old', 'new']);
+    expect(texts(await store.peek(sessionKey(browser)))).toEqual(['old', 'new']);
     expect(texts((await browser.request((m) => m.consume())).result)).toEqual(['old', 'new']);
   });
 
@@ -209,7 +209,7 @@ describe('serverStorage delivery', () => {
     });
     expect(texts(result)).toEqual(['old', 'new']);
     expect(setCookies).toEqual([]);
-    expect(await store.peek(sessionId(browser))).toEqual([]);
+    expect(await store.peek(sessionKey(browser))).toEqual([]);
   });
 
   it('keeps messages another request of the session added while this one held the store', async () => {
@@ -306,7 +306,7 @@ describe('serverStorage over a failing store', () => {
         await expect(m.consume()).rejects.toThrow('down');
       }),
     ).rejects.toThrow('down');
-    expect(texts(await inner.peek(sessionId(browser)))).toEqual(['stored before the outage']);
+    expect(texts(await inner.peek(sessionKey(browser)))).toEqual(['stored before the outage']);
   });
 
   it('loses neither stored nor queued messages when a consume fails and the store comes back', async () => {

@@ -1,0 +1,68 @@
+import type { StoredMessage } from '../../shared/message.js';
+import type { DefaultTags, LevelOf, TagMap } from '../../shared/tags.js';
+import { type Backend, type Loaded, type Recipient, recipientKey } from './backend.js';
+import type { MessageStore } from './message-store.js';
+import { type AddOptions, Messages, type MessagesOptions } from './messages.js';
+
+/** A recipient's messages in a store, reached by key rather than through a request's cookies. */
+class RecipientBackend implements Backend {
+  readonly #store: MessageStore;
+  readonly #recipient: Recipient;
+
+  constructor(store: MessageStore, recipient: Recipient) {
+    this.#store = store;
+    this.#recipient = recipient;
+  }
+
+  async load(take: boolean): Promise<Loaded> {
+    const key = recipientKey(this.#recipient);
+    return {
+      messages: await (take ? this.#store.take(key) : this.#store.peek(key)),
+      allRetrieved: true,
+    };
+  }
+
+  async store(added: readonly StoredMessage[]): Promise<StoredMessage[]> {
+    if (added.length > 0) await this.#store.append(recipientKey(this.#recipient), added);
+    return [];
+  }
+
+  recipient(): Recipient {
+    return this.#recipient;
+  }
+}
+
+/** Sends messages to one recipient from outside a request; each call stores at once. */
+export interface RecipientMessages<Tags extends TagMap = DefaultTags> {
+  add(level: LevelOf<Tags>, message: string, options?: AddOptions): Promise<void>;
+  debug(message: string, options?: AddOptions): Promise<void>;
+  info(message: string, options?: AddOptions): Promise<void>;
+  success(message: string, options?: AddOptions): Promise<void>;
+  warning(message: string, options?: AddOptions): Promise<void>;
+  error(message: string, options?: AddOptions): Promise<void>;
+}
+
+/**
+ * Messages for `recipient`, sent from a background job, a webhook or another service: stored in
+ * `store` and delivered by the recipient's next consume (or live). The same rules as in a
+ * request: levels, the minimum level, the size limit.
+ */
+export function sendTo<Tags extends TagMap = DefaultTags>(
+  store: MessageStore,
+  recipient: Recipient,
+  options: MessagesOptions<Tags> = {},
+): RecipientMessages<Tags> {
+  const send = async (queue: (messages: Messages<Tags>) => void) => {
+    const messages = new Messages<Tags>(new RecipientBackend(store, recipient), options);
+    queue(messages);
+    await messages.update();
+  };
+  return {
+    add: (level, message, opts) => send((m) => m.add(level, message, opts)),
+    debug: (message, opts) => send((m) => m.debug(message, opts)),
+    info: (message, opts) => send((m) => m.info(message, opts)),
+    success: (message, opts) => send((m) => m.success(message, opts)),
+    warning: (message, opts) => send((m) => m.warning(message, opts)),
+    error: (message, opts) => send((m) => m.error(message, opts)),
+  };
+}
