@@ -1,3 +1,5 @@
+import { clientBundleBytes, requestsPerFlashingMutation } from './client.bench.js';
+import { benchHttp } from './http.bench.js';
 import { benchStorage } from './storage.bench.js';
 
 // Budget from the "Core" issue: one flash cycle with one message in at most 8 us.
@@ -5,6 +7,8 @@ const CYCLE_BUDGET_US = 8;
 // Django 5.2's cookie storage, the same cycle on the same kind of machine: the figure the "Core"
 // issue gives (Python is not installed here, so it is not re-measured in this run).
 const DJANGO_CYCLE_US = 80;
+// Budget for the HTTP path: an app with messages serves at least 90% of the bare app's requests.
+const HTTP_BUDGET_RATIO = 0.9;
 
 const storage = await benchStorage();
 console.log(
@@ -18,3 +22,51 @@ console.table(
     'x Django (80 us, quoted)': (microseconds / DJANGO_CYCLE_US).toFixed(3),
   })),
 );
+
+const http = await benchHttp();
+const bare = http.find((figure) => figure.app === 'bare');
+if (!bare) throw new Error('bench: the HTTP benchmark has no bare case to compare with');
+console.log(
+  '\nHTTP: requests/s on loopback (standalone adapter, 10 connections, NODE_ENV=production); ' +
+    'median of the rounds, and the lowest and highest round',
+);
+console.table(
+  http.map(({ name, app, requestsPerSecond, lowest, highest, serverCpu, cpuPerRequest }) => {
+    const ratio = requestsPerSecond / bare.requestsPerSecond;
+    return {
+      case: name,
+      'requests/s': Math.round(requestsPerSecond),
+      rounds: `${Math.round(lowest)} to ${Math.round(highest)}`,
+      'x bare': ratio.toFixed(3),
+      'budget (>= 0.90 x bare)': app === 'bare' ? '' : ratio >= HTTP_BUDGET_RATIO ? 'yes' : 'NO',
+      'server CPU': `${Math.round(serverCpu * 100)}%`,
+      'CPU us / request': cpuPerRequest.toFixed(1),
+      // Requests per CPU second, to bare's: the same ratio, unmoved by waits for a core.
+      'x bare, by CPU': (bare.cpuPerRequest / cpuPerRequest).toFixed(3),
+    };
+  }),
+);
+
+// Budgets from the "Client" issue: the kit's own client code at most 3 KB min+gzip, and one
+// consume per mutation that flashes a message.
+const CLIENT_BUDGET_BYTES = 3 * 1024;
+const size = await clientBundleBytes();
+const requests = await requestsPerFlashingMutation();
+console.log('\nClient: the kit’s own code (excluding react, react-query, tRPC and sonner)');
+console.table([
+  {
+    measure: 'Toaster + useMessages, minified',
+    value: `${size.minified} B`,
+    budget: '',
+  },
+  {
+    measure: 'Toaster + useMessages, minified + gzip',
+    value: `${size.gzipped} B`,
+    budget: `${(size.gzipped / CLIENT_BUDGET_BYTES).toFixed(2)} x 3 KB`,
+  },
+  {
+    measure: 'HTTP requests per mutation that flashes a message',
+    value: String(requests),
+    budget: 'target 2 (the mutation + one consume)',
+  },
+]);

@@ -4,14 +4,10 @@ import { cookieStorage } from '../server/storage/cookie-storage.js';
 import { MemoryStore } from '../server/storage/memory-store.js';
 import { Messages } from '../server/storage/messages.js';
 import { serverStorage } from '../server/storage/server-storage.js';
+import { cookieHeader } from './cookie-header.js';
 import { measure } from './measure.js';
 
 const secret = 'benchmark-secret-of-at-least-32-chars';
-
-/** The Cookie header a browser sends back after these Set-Cookie headers. */
-function cookieHeader(setCookies: readonly string[]): string {
-  return setCookies.map((header) => header.slice(0, header.indexOf(';'))).join('; ');
-}
 
 /**
  * Django's full cycle per flash: request 1 adds `count` messages and stores them; request 2

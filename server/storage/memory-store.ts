@@ -89,7 +89,10 @@ export class MemoryStore implements MessageStore {
     if (messages.length === 0) return;
     const previous = this.#live(key);
     if (previous) this.#remove(key, previous);
-    const held = [...(previous?.messages ?? []), ...messages];
+    // The store owns its arrays (peek hands out copies, take hands the array over and forgets
+    // it), so appending in place is safe and saves a copy per append.
+    const held = previous?.messages ?? [];
+    held.push(...messages);
     const excess = held.length - this.#maxMessagesPerKey;
     if (excess > 0) this.#drop(key, held.splice(0, excess), 'overflow');
     const entry = { messages: held, bytes: sizeOf(held), expiresAt: Date.now() + this.#ttlMs };

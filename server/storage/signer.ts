@@ -40,6 +40,9 @@ export function resolveSecrets(secret: Secret | undefined): readonly string[] {
 /** Signs values with HMAC-SHA256 under a salt, and verifies them against every secret. */
 export class Signer {
   readonly #keys: readonly Buffer[];
+  // Short values seen valid before (session cookies, sent with every request), so a browser's
+  // next requests skip the HMAC. Only a value that verified can enter; oldest out first.
+  readonly #verified = new Map<string, string>();
 
   constructor(secret: Secret | undefined, salt: string) {
     // One derived key per secret and salt, so one secret can safely serve several purposes.
@@ -53,6 +56,20 @@ export class Signer {
 
   /** The value `signed` carries if one of the secrets signed it, else undefined. */
   unsign(signed: string): string | undefined {
+    const known = this.#verified.get(signed);
+    if (known !== undefined) return known;
+    const value = this.#verify(signed);
+    if (value !== undefined && signed.length <= CACHED_LENGTH) {
+      if (this.#verified.size >= CACHED_VALUES) {
+        const [oldest] = this.#verified.keys();
+        this.#verified.delete(oldest as string);
+      }
+      this.#verified.set(signed, value);
+    }
+    return value;
+  }
+
+  #verify(signed: string): string | undefined {
     const dot = signed.lastIndexOf('.');
     // Comparing the base64url text, not decoded bytes, rejects every variant spelling too.
     if (dot < 0 || signed.length - dot - 1 !== SIGNATURE_LENGTH) return undefined;
@@ -65,6 +82,10 @@ export class Signer {
     return undefined;
   }
 }
+
+// Verified values are remembered up to this length (a session cookie is 66) and this many.
+const CACHED_LENGTH = 128;
+const CACHED_VALUES = 10_000;
 
 // base64url of a SHA-256 digest: 32 bytes, 43 characters.
 const SIGNATURE_LENGTH = 43;

@@ -10,7 +10,7 @@ import { nodeExchange } from '../adapters/node.js';
 import type { ResponseExchange } from '../adapters/response-exchange.js';
 import { type Recipient, recipientKey, type Storage } from '../storage/backend.js';
 import { StreamedCookieError } from '../storage/cookie-storage.js';
-import { Messages } from '../storage/messages.js';
+import { Messages, type MessagesOptions } from '../storage/messages.js';
 import { type RecipientMessages, sendTo } from '../storage/outbox.js';
 import { serverStorage } from '../storage/server-storage.js';
 
@@ -92,6 +92,13 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
   const storage = options.storage ?? serverStorage();
   const production = process.env.NODE_ENV === 'production';
   const report = options.onError ?? ((error: unknown) => console.error('trpc-messages:', error));
+  // The same for every request: built once.
+  const messageOptions: MessagesOptions<Tags> = {
+    ...(options.level === undefined ? {} : { level: options.level }),
+    ...(options.tags === undefined ? {} : { tags: options.tags }),
+    ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
+  };
+  const reportRecovered = (error: unknown) => report(error, {});
   let streamedCookieLogged = false;
   let persistMissingWarned = false;
   // Requests whose messages a store refused: that was reported, so they are not "never stored".
@@ -235,27 +242,25 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
           headersFirst,
           startSession: consumes,
           userId: request.userId === undefined ? undefined : String(request.userId),
-          onError: (error) => report(error, {}),
+          onError: reportRecovered,
         }),
-        {
-          ...(options.level === undefined ? {} : { level: options.level }),
-          ...(options.tags === undefined ? {} : { tags: options.tags }),
-          ...(options.maxMessageBytes === undefined
-            ? {}
-            : { maxMessageBytes: options.maxMessageBytes }),
-          // A subscription's work outlives its middleware: persist each change as it is made.
-          eager: info?.type === 'subscription',
-          onError: (error) => {
-            storeFailed.add(messages);
-            const path = info?.calls[0]?.path;
-            try {
-              fail(error, path);
-            } catch (thrown) {
-              // No call is left to fail: a subscription's stream is under way.
-              report(thrown, path === undefined ? {} : { path });
+        info?.type === 'subscription'
+          ? {
+              ...messageOptions,
+              // A subscription's work outlives its middleware: persist each change as made.
+              eager: true,
+              onError: (error) => {
+                storeFailed.add(messages);
+                const path = info.calls[0]?.path;
+                try {
+                  fail(error, path);
+                } catch (thrown) {
+                  // No call is left to fail: the subscription's stream is under way.
+                  report(thrown, path === undefined ? {} : { path });
+                }
+              },
             }
-          },
-        },
+          : messageOptions,
       );
       requests.set(messages, { exchange, noStore: consumes });
       // The commonest mistake, made visible: messages queued but never persisted.
@@ -292,13 +297,7 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
             'or fallbackStorage() to send messages from outside a request',
         );
       }
-      return sendTo<Tags>(storage.store, recipient, {
-        ...(options.level === undefined ? {} : { level: options.level }),
-        ...(options.tags === undefined ? {} : { tags: options.tags }),
-        ...(options.maxMessageBytes === undefined
-          ? {}
-          : { maxMessageBytes: options.maxMessageBytes }),
-      });
+      return sendTo<Tags>(storage.store, recipient, messageOptions);
     },
 
     /**

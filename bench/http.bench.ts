@@ -1,0 +1,307 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { z } from 'zod';
+import { cookieHeader } from './cookie-header.js';
+import type { HttpApp, ServerReport } from './http-server.js';
+
+const CONNECTIONS = 10;
+// A fresh server needs 2 to 4 s of load for its JIT to settle here (its first 2 s ran at half
+// speed), so 1 s was not enough; the median round discards what is left.
+const WARM_UP_SECONDS = 3;
+
+/** One HTTP request as a browser's tRPC client (httpLink) sends it. */
+interface Call {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+/** One measured load: the app that serves it and the calls each connection repeats in turn. */
+interface HttpCase {
+  readonly name: string;
+  readonly app: HttpApp;
+  /** Gets the cookies the calls carry from the running server, checks them, returns the calls. */
+  readonly calls: (origin: string) => Promise<Call[]>;
+}
+
+/** Requests per second the server sustained in one case. */
+export interface HttpFigure {
+  readonly name: string;
+  readonly app: HttpApp;
+  /** The median round's requests per second; the lowest and highest round's. */
+  readonly requestsPerSecond: number;
+  readonly lowest: number;
+  readonly highest: number;
+  /** The server's CPU time over wall time: near 1 when the server, not the load, set the pace. */
+  readonly serverCpu: number;
+  /**
+   * The server's CPU time per request, in microseconds: steadier than requests/s on a shared
+   * machine, as time the server spends waiting for a core does not count.
+   */
+  readonly cpuPerRequest: number;
+}
+
+const SAVE_BODY = JSON.stringify({ title: 'Write the benchmark' });
+
+/** The `save` mutation: a POST with its input as the JSON body. */
+function save(cookie?: string): Call {
+  return {
+    method: 'POST',
+    path: '/save',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: SAVE_BODY,
+  };
+}
+
+/** `messages.consume`: a GET with no `input` parameter, as httpLink sends a void input. */
+function consume(cookie: string): Call {
+  return { method: 'GET', path: '/messages.consume', headers: { cookie } };
+}
+
+const consumed = z.object({
+  result: z.object({ data: z.object({ messages: z.array(z.unknown()) }) }),
+});
+
+/** Sends one call, failing unless it answers 2xx; returns its Set-Cookie headers and JSON body. */
+async function send(origin: string, { method, path, headers, body }: Call) {
+  const response = await fetch(`${origin}${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
+  const text = await response.text();
+  if (!response.ok)
+    throw new Error(`bench: ${method} ${path} answered ${response.status}: ${text}`);
+  return { setCookies: response.headers.getSetCookie(), json: JSON.parse(text) as unknown };
+}
+
+/** How many messages a consume call returned. */
+async function consumeCount(origin: string, cookie: string): Promise<number> {
+  return consumed.parse((await send(origin, consume(cookie))).json).result.data.messages.length;
+}
+
+function check(condition: boolean, what: string): void {
+  if (!condition) throw new Error(`bench: the load would not be realistic: ${what}`);
+}
+
+/** The session cookie the server storage gives a browser with its first message. */
+async function sessionCookie(origin: string): Promise<string> {
+  const session = cookieHeader((await send(origin, save())).setCookies);
+  check(session.startsWith('messages_session='), `a first save set ${session || 'no cookie'}`);
+  check((await send(origin, save(session))).setCookies.length === 0, 'a session was not kept');
+  return session;
+}
+
+/** The messages cookie of the cookie storage, holding one message. */
+async function messagesCookie(origin: string): Promise<string> {
+  const cookie = cookieHeader((await send(origin, save())).setCookies);
+  check(cookie.startsWith('messages='), `a save set ${cookie || 'no cookie'}`);
+  return cookie;
+}
+
+const cases: readonly HttpCase[] = [
+  { name: 'bare: save', app: 'bare', calls: async () => [save()] },
+  {
+    // Every save appends to one session: past 50 messages the memory store drops the oldest, so
+    // each save copies the session's 50 (its worst case); the next case is the usual flow.
+    name: 'server: save (50 pending)',
+    app: 'server',
+    calls: async (origin) => [save(await sessionCookie(origin))],
+  },
+  {
+    name: 'server: save / consume in turn',
+    app: 'server',
+    calls: async (origin) => {
+      const session = await sessionCookie(origin);
+      return [save(session), consume(session)];
+    },
+  },
+  {
+    // What the Toaster sends on every page load: usually there is nothing to show.
+    name: 'server: consume (0 pending)',
+    app: 'server',
+    calls: async (origin) => {
+      const session = await sessionCookie(origin);
+      check((await consumeCount(origin, session)) === 2, 'the session did not hold its messages');
+      check((await consumeCount(origin, session)) === 0, 'a consume left messages');
+      return [consume(session)];
+    },
+  },
+  // A browser without a messages cookie: each response sets one.
+  { name: 'cookie: save', app: 'cookie', calls: async () => [save()] },
+  {
+    name: 'cookie: save / consume in turn',
+    app: 'cookie',
+    calls: async (origin) => [save(), consume(await messagesCookie(origin))],
+  },
+  {
+    // Each response deletes the cookie; the next request carries it again, as a new browser would.
+    name: 'cookie: consume (1 pending)',
+    app: 'cookie',
+    calls: async (origin) => {
+      const cookie = await messagesCookie(origin);
+      check((await consumeCount(origin, cookie)) === 1, 'the cookie did not hold its message');
+      return [consume(cookie)];
+    },
+  },
+];
+
+/** A benchmark server process, serving one app. */
+interface ServerProcess {
+  readonly origin: string;
+  /** The process's CPU time so far, in microseconds. */
+  cpuMicroseconds(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `app` in a child process. A child, not this process, so that the server has a core and
+ * an event loop of its own: sharing one with autocannon, each request would also pay for the load
+ * generator's work, which is the same with and without messages and would squeeze every ratio
+ * towards 1. One process per app keeps the apps' heaps and JIT state apart.
+ */
+async function startServer(app: HttpApp): Promise<ServerProcess> {
+  const child = fork(fileURLToPath(new URL('./http-server.ts', import.meta.url)), [app], {
+    // BENCH_SERVER_FLAGS passes node flags to the servers, such as --cpu-prof to profile them.
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),
+    ],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  const listening = await nextReport(child, app);
+  if (!('port' in listening)) throw new Error(`bench: the ${app} server did not say its port`);
+  return {
+    origin: `http://127.0.0.1:${listening.port}`,
+    async cpuMicroseconds() {
+      child.send('cpu');
+      const report = await nextReport(child, app);
+      if (!('cpuMicroseconds' in report)) throw new Error(`bench: the ${app} server said no CPU`);
+      return report.cpuMicroseconds;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.disconnect();
+      }),
+  };
+}
+
+function nextReport(child: ChildProcess, app: HttpApp): Promise<ServerReport> {
+  return new Promise((resolve, reject) => {
+    const exited = (code: number | null) =>
+      reject(new Error(`bench: the ${app} server exited (code ${code}); see its output above`));
+    child.once('exit', exited);
+    child.once('message', (report) => {
+      child.off('exit', exited);
+      resolve(report as ServerReport);
+    });
+  });
+}
+
+/** Runs autocannon on `calls`, failing on any error or non-2xx response. */
+async function load(origin: string, calls: Call[], seconds: number): Promise<autocannon.Result> {
+  const result = await autocannon({
+    url: origin,
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: seconds,
+    requests: calls,
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(
+      `bench: ${result.non2xx} non-2xx responses and ${result.errors} errors ` +
+        `(${result.timeouts} timeouts) on ${calls.map((c) => `${c.method} ${c.path}`).join(', ')}; ` +
+        `statuses: ${JSON.stringify(result.statusCodeStats)}`,
+    );
+  }
+  return result;
+}
+
+/** A positive integer from the environment variable `name`, or `fallback`. */
+function fromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = Number(raw ?? fallback);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`bench: ${name} must be a positive integer, got ${raw}`);
+  }
+  return value;
+}
+
+/** One case's load on its server, and what it measured so far. */
+interface Run {
+  readonly name: string;
+  readonly app: HttpApp;
+  readonly server: ServerProcess;
+  readonly calls: Call[];
+  readonly requestsPerSecond: number[];
+  cpuMicroseconds: number;
+  seconds: number;
+  requests: number;
+}
+
+/**
+ * Runs the HTTP throughput benchmark on loopback: one server process per app, every case warmed
+ * up, then measured with autocannon for BENCH_SECONDS (default 5) in each of BENCH_ROUNDS
+ * (default 3) rounds. Cases take turns within a round, so a slow spell of the machine falls on
+ * all of them; each case's figure is its median round.
+ */
+export async function benchHttp(): Promise<HttpFigure[]> {
+  const seconds = fromEnv('BENCH_SECONDS', 5);
+  const rounds = fromEnv('BENCH_ROUNDS', 3);
+  const started: ServerProcess[] = [];
+  const serve = async (app: HttpApp) => {
+    const server = await startServer(app);
+    started.push(server);
+    return server;
+  };
+  try {
+    const servers: Record<HttpApp, ServerProcess> = {
+      bare: await serve('bare'),
+      server: await serve('server'),
+      cookie: await serve('cookie'),
+    };
+    const runs: Run[] = [];
+    for (const { name, app, calls } of cases) {
+      const server = servers[app];
+      runs.push({
+        name,
+        app,
+        server,
+        calls: await calls(server.origin),
+        requestsPerSecond: [],
+        cpuMicroseconds: 0,
+        seconds: 0,
+        requests: 0,
+      });
+    }
+    for (const run of runs) await load(run.server.origin, run.calls, WARM_UP_SECONDS);
+    for (let round = 0; round < rounds; round += 1) {
+      for (const run of runs) {
+        const cpuBefore = await run.server.cpuMicroseconds();
+        const result = await load(run.server.origin, run.calls, seconds);
+        run.cpuMicroseconds += (await run.server.cpuMicroseconds()) - cpuBefore;
+        run.seconds += result.duration;
+        run.requests += result.requests.total;
+        run.requestsPerSecond.push(result.requests.total / result.duration);
+      }
+    }
+    return runs.map((run) => {
+      const sorted = [...run.requestsPerSecond].sort((a, b) => a - b);
+      return {
+        name: run.name,
+        app: run.app,
+        requestsPerSecond: sorted[Math.floor(sorted.length / 2)] as number,
+        lowest: sorted[0] as number,
+        highest: sorted[sorted.length - 1] as number,
+        serverCpu: run.cpuMicroseconds / (run.seconds * 1e6),
+        cpuPerRequest: run.cpuMicroseconds / run.requests,
+      };
+    });
+  } finally {
+    await Promise.all(started.map((server) => server.close()));
+  }
+}

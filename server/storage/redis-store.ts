@@ -1,0 +1,277 @@
+import { createHash } from 'node:crypto';
+import type { StoredMessage } from '../../shared/message.js';
+import type { DropEvent } from './memory-store.js';
+import { decodeMessages, encodeMessages } from './message-codec.js';
+import type { MessageStore } from './message-store.js';
+import { positiveInteger } from './positive-integer.js';
+
+/**
+ * The part of an ioredis client (`Redis` or `Cluster`) a Redis store uses. Typed here, not
+ * imported, so the library needs ioredis only in the apps that pass a client.
+ */
+export interface RedisStoreClient {
+  evalsha(sha1: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>;
+  eval(script: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>;
+  lrange(key: string, start: number, stop: number): Promise<string[]>;
+  /** A new connection with the same options: the store's subscriber. */
+  duplicate(): RedisSubscriberClient;
+}
+
+/** The part of an ioredis connection a Redis store's subscriber uses. */
+export interface RedisSubscriberClient {
+  subscribe(...channels: string[]): Promise<unknown>;
+  unsubscribe(...channels: string[]): Promise<unknown>;
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
+
+/** Settings of a Redis store. */
+export interface RedisStoreOptions {
+  /** The app's ioredis client (`Redis` or `Cluster`); the store never closes it. */
+  readonly client: RedisStoreClient;
+  /** Put before every Redis key and channel of the store. Default 'trpc-messages:'. */
+  readonly prefix?: string;
+  /** How long a key's messages live after its last append, in seconds. Default 1 day. */
+  readonly ttlSeconds?: number;
+  /** The most messages held per key; the oldest go first. Default 50. */
+  readonly maxMessagesPerKey?: number;
+  /** How long a command may wait for Redis before it fails, in ms. Default 2000. */
+  readonly commandTimeoutMs?: number;
+  /**
+   * Called with the messages an append pushed past `maxMessagesPerKey` (reason 'overflow').
+   * Messages that expire are not reported: Redis deletes them on its own.
+   */
+  readonly onDrop?: (event: DropEvent) => void;
+}
+
+/** A Lua script, run by its SHA1 (EVALSHA); Redis is sent the source only when it lacks it. */
+interface Script {
+  readonly source: string;
+  readonly sha1: string;
+}
+
+const script = (source: string): Script => ({
+  source,
+  sha1: createHash('sha1').update(source).digest('hex'),
+});
+
+// KEYS[1] the list; ARGV: the most messages kept, the TTL in seconds, the channel, then the
+// messages. Returns the messages trimmed away, so they can be reported. RPUSH takes the messages
+// in chunks because Lua's unpack has a limit of a few thousand values.
+const APPEND = script(`
+local length = 0
+for first = 4, #ARGV, 1000 do
+  length = redis.call('RPUSH', KEYS[1], unpack(ARGV, first, math.min(first + 999, #ARGV)))
+end
+local excess = length - tonumber(ARGV[1])
+local trimmed = {}
+if excess > 0 then
+  trimmed = redis.call('LRANGE', KEYS[1], 0, excess - 1)
+  redis.call('LTRIM', KEYS[1], excess, -1)
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('PUBLISH', ARGV[3], #ARGV - 3)
+return trimmed
+`);
+
+// KEYS[1] the list. Returns its messages, deleted in the same step.
+const TAKE = script(`
+local messages = redis.call('LRANGE', KEYS[1], 0, -1)
+if #messages > 0 then redis.call('DEL', KEYS[1]) end
+return messages
+`);
+
+/**
+ * Messages in Redis, shared by every instance of the app; each operation is one atomic round
+ * trip (a Lua script, or LRANGE for a peek), and appends are published so that a watch on any
+ * instance hears them.
+ *
+ * Layout: each key's messages are one Redis list, `${prefix}{${key}}`, oldest first, one
+ * message per element in the compact JSON of message-codec; the list expires `ttlSeconds` after
+ * its last append. Appends are published on a channel of the same name. The key sits in a hash
+ * tag (the braces) so that all a key owns stays in one Redis Cluster slot.
+ */
+export class RedisStore implements MessageStore {
+  readonly #client: RedisStoreClient;
+  readonly #prefix: string;
+  readonly #ttlSeconds: number;
+  readonly #maxMessagesPerKey: number;
+  readonly #commandTimeoutMs: number;
+  readonly #onDrop: ((event: DropEvent) => void) | undefined;
+  /** Listeners by channel; each registration is its own function, so one can be added twice. */
+  readonly #listeners = new Map<string, Set<() => void>>();
+  /** Channels left unwatched while Redis was away, to unsubscribe once it is back. */
+  readonly #stale = new Set<string>();
+  #subscriber: RedisSubscriberClient | undefined;
+  #resubscribeWhenReady = false;
+
+  constructor(options: RedisStoreOptions) {
+    this.#client = options.client;
+    this.#prefix = options.prefix ?? 'trpc-messages:';
+    if (/[{}]/.test(this.#prefix)) {
+      // Redis Cluster would hash the prefix's braces instead of the key's.
+      throw new RangeError(`trpc-messages: prefix must not contain { or }, got '${this.#prefix}'`);
+    }
+    this.#ttlSeconds = positiveInteger(options.ttlSeconds ?? 86_400, 'ttlSeconds');
+    this.#maxMessagesPerKey = positiveInteger(options.maxMessagesPerKey ?? 50, 'maxMessagesPerKey');
+    this.#commandTimeoutMs = positiveInteger(options.commandTimeoutMs ?? 2000, 'commandTimeoutMs');
+    this.#onDrop = options.onDrop;
+  }
+
+  async peek(key: string): Promise<StoredMessage[]> {
+    return decodeList(await this.#timed(() => this.#client.lrange(this.#redisKey(key), 0, -1)));
+  }
+
+  async take(key: string): Promise<StoredMessage[]> {
+    return decodeList(await this.#timed(() => this.#run(TAKE, this.#redisKey(key), [])));
+  }
+
+  async append(key: string, messages: readonly StoredMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const list = this.#redisKey(key);
+    const args = [this.#maxMessagesPerKey, this.#ttlSeconds, list];
+    for (const message of messages) args.push(encodeMessages([message]));
+    const trimmed = decodeList(await this.#timed(() => this.#run(APPEND, list, args)));
+    if (trimmed.length > 0) this.#onDrop?.({ key, messages: trimmed, reason: 'overflow' });
+  }
+
+  /**
+   * Also calls `listener` once the subscription is live, and again after the subscriber
+   * reconnects: an append made before either may have gone unheard. A listener that throws is
+   * reported as an uncaught exception, like any event listener's, without disturbing the others.
+   */
+  watch(key: string, listener: () => void): () => void {
+    const channel = this.#redisKey(key);
+    let listeners = this.#listeners.get(channel);
+    if (listeners === undefined) {
+      listeners = new Set();
+      this.#listeners.set(channel, listeners);
+      this.#stale.delete(channel);
+      this.#subscribe([channel]);
+    }
+    const registration = () => listener();
+    listeners.add(registration);
+    const watched = listeners;
+    return () => {
+      if (!watched.delete(registration) || watched.size > 0) return;
+      if (this.#listeners.get(channel) !== watched) return;
+      this.#listeners.delete(channel);
+      this.#unsubscribe([channel]);
+    };
+  }
+
+  /** Stops every watch and closes the store's subscriber connection (not the app's client). */
+  async close(): Promise<void> {
+    const subscriber = this.#subscriber;
+    this.#subscriber = undefined;
+    this.#listeners.clear();
+    this.#stale.clear();
+    this.#resubscribeWhenReady = false;
+    if (subscriber === undefined) return;
+    try {
+      await this.#timed(() => subscriber.quit());
+    } catch {
+      subscriber.disconnect();
+    }
+  }
+
+  #redisKey(key: string): string {
+    return `${this.#prefix}{${key}}`;
+  }
+
+  /** Runs a script on the key by its SHA1, sending its source only if Redis lacks it. */
+  async #run(script: Script, key: string, args: readonly (string | number)[]): Promise<unknown> {
+    try {
+      return await this.#client.evalsha(script.sha1, 1, key, ...args);
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+      return this.#client.eval(script.source, 1, key, ...args);
+    }
+  }
+
+  /** What `send` resolves to, or a rejection once Redis has kept us waiting too long. */
+  #timed<T>(send: () => Promise<T>): Promise<T> {
+    const ms = this.#commandTimeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new Error(
+            `trpc-messages: Redis did not answer within ${ms}ms; check that it is up and reachable, or raise commandTimeoutMs`,
+          ),
+        );
+      }, ms);
+    });
+    // The race handles a reply that comes after the timeout, even a rejection; an async
+    // wrapper turns a synchronous throw of the client into a rejection.
+    return Promise.race([(async () => send())(), timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** The subscriber connection, opened on the first watch. */
+  #connectedSubscriber(): RedisSubscriberClient {
+    if (this.#subscriber) return this.#subscriber;
+    const subscriber = this.#client.duplicate();
+    this.#subscriber = subscriber;
+    // The app's own client reports the same connection errors; here they only mean a retry.
+    subscriber.on('error', () => {});
+    subscriber.on('message', (channel) => this.#notify([channel]));
+    subscriber.on('ready', () => {
+      if (this.#subscriber !== subscriber) return;
+      // After a reconnect (or a failed subscribe) subscribe anew: ioredis resubscribes what it
+      // knew, but this tells when it is done, so the listeners look for what they missed.
+      if (this.#resubscribeWhenReady) this.#subscribe([...this.#listeners.keys()]);
+      this.#resubscribeWhenReady = true;
+      const stale = [...this.#stale].filter((channel) => !this.#listeners.has(channel));
+      this.#stale.clear();
+      this.#unsubscribe(stale);
+    });
+    return subscriber;
+  }
+
+  #subscribe(channels: readonly string[]): void {
+    if (channels.length === 0) return;
+    const subscriber = this.#connectedSubscriber();
+    subscriber.subscribe(...channels).then(
+      () => {
+        if (this.#subscriber === subscriber) this.#notify(channels);
+      },
+      () => {
+        if (this.#subscriber === subscriber) this.#resubscribeWhenReady = true;
+      },
+    );
+  }
+
+  #unsubscribe(channels: readonly string[]): void {
+    const subscriber = this.#subscriber;
+    if (subscriber === undefined || channels.length === 0) return;
+    subscriber.unsubscribe(...channels).catch(() => {
+      if (this.#subscriber === subscriber) for (const channel of channels) this.#stale.add(channel);
+    });
+  }
+
+  #notify(channels: readonly string[]): void {
+    for (const channel of channels) {
+      for (const listener of [...(this.#listeners.get(channel) ?? [])]) {
+        try {
+          listener();
+        } catch (error) {
+          // Thrown later, not into ioredis's reply parser.
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
+    }
+  }
+}
+
+/** The messages of a list reply; elements that do not decode are skipped. */
+function decodeList(reply: unknown): StoredMessage[] {
+  if (!Array.isArray(reply)) return [];
+  return reply.flatMap((element) =>
+    typeof element === 'string' ? (decodeMessages(element)?.messages ?? []) : [],
+  );
+}
