@@ -10,10 +10,7 @@ export interface MessagesClient {
     readonly live?: {
       subscribe(
         input: undefined,
-        options: {
-          onData(event: { readonly id: string; readonly data: Message }): void;
-          onError(error: unknown): void;
-        },
+        options: { onData(signal: unknown): void; onError(error: unknown): void },
       ): { unsubscribe(): void };
     };
   };
@@ -68,9 +65,10 @@ export class MessageConsumer {
    */
   watch(triggers: readonly ConsumeTrigger[]): () => void {
     this.#watchers += 1;
-    if (this.#watchers === 1) this.#stops = triggers.map((trigger) => trigger(this.consume));
     // A fetch already under way serves a mount (StrictMode mounts twice): no follow-up needed.
+    // It starts before the triggers, which may wait for it (the live one does).
     if (this.#running === undefined) void this.consume();
+    if (this.#watchers === 1) this.#stops = triggers.map((trigger) => trigger(this.consume));
     let stopped = false;
     return () => {
       if (stopped) return;
@@ -81,17 +79,23 @@ export class MessageConsumer {
   }
 
   /**
-   * A trigger that, rather than consuming, listens to `messages.live` (server-sent events):
-   * messages arrive as they are added on the server. tRPC's link reconnects on its own.
+   * A trigger that fires when the server signals, over `messages.live` (server-sent events),
+   * that messages were added. It subscribes once the first consume is done: that consume gives a
+   * new browser its session, which the stream must watch. tRPC's link reconnects on its own.
    */
-  live: ConsumeTrigger = () => {
+  live: ConsumeTrigger = (consume) => {
     const live = this.#client.messages.live;
     if (live === undefined) throw new Error('trpc-messages: this client has no messages.live');
-    const subscription = live.subscribe(undefined, {
-      onData: (event) => this.#list.push([event.data]),
-      onError: this.#onError,
+    let subscription: { unsubscribe(): void } | undefined;
+    let stopped = false;
+    void Promise.resolve(this.#running).then(() => {
+      if (stopped) return;
+      subscription = live.subscribe(undefined, { onData: () => consume(), onError: this.#onError });
     });
-    return () => subscription.unsubscribe();
+    return () => {
+      stopped = true;
+      subscription?.unsubscribe();
+    };
   };
 
   async #run(): Promise<void> {

@@ -78,10 +78,21 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   };
 }
 
+/** The storage the command line asks for: Redis when REDIS_URL is set, else the embedded default. */
+async function storageFromEnvironment(): Promise<Storage | undefined> {
+  const url = process.env.REDIS_URL;
+  if (!url) return undefined;
+  const { Redis } = await import('ioredis');
+  const { RedisStore, serverStorage } = await import('trpc-messages/server');
+  return serverStorage({ store: new RedisStore({ client: new Redis(url) }) });
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const storage = await storageFromEnvironment();
   const demo = await startDemo({
     port: Number(process.env.PORT ?? 3000),
     dev: process.argv.includes('--dev'),
+    ...(storage ? { storage } : {}),
   });
-  console.log(`trpc-messages demo: ${demo.url}`);
+  console.log(`trpc-messages demo: ${demo.url} (messages in ${storage ? 'Redis' : 'memory'})`);
 }

@@ -36,6 +36,12 @@ export {
   type MessagesOptions,
 } from './storage/messages.js';
 export { type RecipientMessages, sendTo } from './storage/outbox.js';
+export {
+  RedisStore,
+  type RedisStoreClient,
+  type RedisStoreOptions,
+  type RedisSubscriberClient,
+} from './storage/redis-store.js';
 export { type ServerStorageOptions, serverStorage } from './storage/server-storage.js';
 export type { Secret } from './storage/signer.js';
 export {

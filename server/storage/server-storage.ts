@@ -76,10 +76,20 @@ export class ServerBackend implements Backend {
   }
 
   async load(take: boolean): Promise<Loaded> {
-    const key = this.#key();
-    if (!key) return { messages: [], allRetrieved: true };
     const { store } = this.#sessions;
-    return { messages: await (take ? store.take(key) : store.peek(key)), allRetrieved: true };
+    const read = (key: string) => (take ? store.take(key) : store.peek(key));
+    const sessionId = this.#session();
+    const sessionKey = sessionId ? recipientKey({ sessionId }) : undefined;
+    if (!this.#userId) {
+      return { messages: sessionKey ? await read(sessionKey) : [], allRetrieved: true };
+    }
+    // A signed-in browser also reads what its session holds: messages added while it signed in.
+    const userKey = recipientKey({ userId: this.#userId });
+    const [fromSession, fromUser] = await Promise.all([
+      sessionKey ? read(sessionKey) : [],
+      read(userKey),
+    ]);
+    return { messages: [...fromSession, ...fromUser], allRetrieved: true };
   }
 
   async store(added: readonly StoredMessage[]): Promise<StoredMessage[]> {
@@ -102,13 +112,7 @@ export class ServerBackend implements Backend {
 
   /** Whether the store may hold messages for this request: a user, or a valid session. */
   hasKey(): boolean {
-    return this.#key() !== undefined;
-  }
-
-  #key(): string | undefined {
-    if (this.#userId) return recipientKey({ userId: this.#userId });
-    const sessionId = this.#session();
-    return sessionId ? recipientKey({ sessionId }) : undefined;
+    return Boolean(this.#userId || this.#session());
   }
 
   #session(): string | null | undefined {

@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { initTRPC, TRPCError, tracked } from '@trpc/server';
+import { initTRPC, TRPCError } from '@trpc/server';
 import type { ResponseMeta, TRPCRequestInfo } from '@trpc/server/http';
-import { z } from 'zod';
 import { DEFAULT_LEVELS } from '../../shared/levels.js';
-import { type StoredMessage, toMessage } from '../../shared/message.js';
+import type { StoredMessage } from '../../shared/message.js';
 import type { DefaultTags, TagMap } from '../../shared/tags.js';
 import { fetchExchange } from '../adapters/fetch.js';
 import { nodeExchange } from '../adapters/node.js';
@@ -77,9 +76,6 @@ interface RequestState {
 }
 
 const requests = new WeakMap<object, RequestState>();
-
-// How long a live stream waits before reading a store that failed again.
-const LIVE_RETRY_MS = 2000;
 
 /**
  * Sets up the messages framework for an app, once: `fromRequest` for `createContext`, the
@@ -161,58 +157,50 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
   const consumeProcedures = new WeakSet<object>([consume]);
 
   /**
-   * The caller's messages as they are added, anywhere (another request, a job, another instance
-   * sharing the store). Each is taken from the store as it is sent, so it reaches this stream or
-   * a consume, never both; on a reconnect, what was added meanwhile comes first.
+   * Tells the caller, as it happens, that messages were added for it anywhere (another request,
+   * a job, another instance sharing the store); the client then consumes them. Only a consume
+   * hands messages over, in a response of its own, so none is lost with a dropped stream and none
+   * arrives twice; on a (re)connect, messages already waiting are signalled at once.
    */
-  const live = t.procedure
-    .input(z.object({ lastEventId: z.string().nullish() }).optional())
-    .subscription(async function* ({ ctx, path, signal }) {
-      const store = storage.store;
-      if (!store || !ctx.messages) {
-        throw new TRPCError({
-          code: 'PRECONDITION_FAILED',
-          message: store
-            ? 'trpc-messages: ctx.messages is missing; return { messages: messages.fromRequest(opts) } from createContext'
-            : 'trpc-messages: live messages need a server store; use serverStorage() or fallbackStorage()',
-        });
-      }
-      const key = recipientKey(ctx.messages.recipient());
-      let pending = true;
-      let wake: (() => void) | undefined;
-      const stopWatching = store.watch(key, () => {
-        pending = true;
-        wake?.();
+  const live = t.procedure.subscription(async function* ({ ctx, path, signal }) {
+    const store = storage.store;
+    if (!store || !ctx.messages) {
+      throw new TRPCError({
+        code: 'PRECONDITION_FAILED',
+        message: store
+          ? 'trpc-messages: ctx.messages is missing; return { messages: messages.fromRequest(opts) } from createContext'
+          : 'trpc-messages: live messages need a server store; use serverStorage() or fallbackStorage()',
       });
-      const stopped = new Promise<void>((resolve) => {
-        if (signal?.aborted) resolve();
-        signal?.addEventListener('abort', () => resolve(), { once: true });
-      });
-      try {
-        while (!signal?.aborted) {
-          if (pending) {
-            pending = false;
-            let taken: StoredMessage[] = [];
-            try {
-              taken = await store.take(key);
-            } catch (error) {
-              // The store is down: say so, and try again on the next append or in a while.
-              report(error, { path });
-              setTimeout(() => {
-                pending = true;
-                wake?.();
-              }, LIVE_RETRY_MS).unref();
-            }
-            for (const message of taken)
-              yield tracked(message.id, toMessage(message, options.tags));
-            continue;
-          }
-          await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stopped]);
-        }
-      } finally {
-        stopWatching();
-      }
+    }
+    const key = recipientKey(ctx.messages.recipient());
+    let waiting = false;
+    let wake: (() => void) | undefined;
+    const stopWatching = store.watch(key, () => {
+      waiting = true;
+      wake?.();
     });
+    const stopped = new Promise<void>((resolve) => {
+      if (signal?.aborted) resolve();
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
+    try {
+      try {
+        waiting = (await store.peek(key)).length > 0;
+      } catch (error) {
+        report(error, { path }); // the client's own consumes will find them
+      }
+      while (!signal?.aborted) {
+        if (waiting) {
+          waiting = false;
+          yield { waiting: true } as const;
+          continue;
+        }
+        await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stopped]);
+      }
+    } finally {
+      stopWatching();
+    }
+  });
 
   return {
     /** The storage messages are kept in. */
@@ -281,7 +269,7 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
 
     /**
      * The `messages` router: `consume` returns the unread messages and removes them; `live`
-     * streams them as they are added (a subscription, for `httpSubscriptionLink`).
+     * signals new ones as they are added (a subscription, for `httpSubscriptionLink`).
      */
     router: t.router({ consume, live }),
 
