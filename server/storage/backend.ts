@@ -30,6 +30,11 @@ export interface Backend {
    * the browser (the cookie storage).
    */
   recipient?(): Recipient;
+  /**
+   * Everyone whose messages this request reads, `recipient()` first: a signed-in browser reads
+   * its user's messages and its session's. Absent for the cookie storage.
+   */
+  readers?(): Recipient[];
 }
 
 /** Whom messages are kept for in a server store: a browser session, or a signed-in user. */

@@ -63,6 +63,10 @@ export class FallbackBackend implements Backend {
   recipient(): Recipient {
     return this.#server.recipient();
   }
+
+  readers(): Recipient[] {
+    return this.#server.readers();
+  }
 }
 
 /**

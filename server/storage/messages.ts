@@ -165,6 +165,15 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     return recipient;
   }
 
+  /**
+   * Everyone whose messages this request reads (`recipient()` first): a signed-in browser reads
+   * its user's and its session's. For live delivery, which watches them all.
+   */
+  readers(): Recipient[] {
+    const recipient = this.recipient();
+    return this.#backend.readers?.() ?? [recipient];
+  }
+
   /** Whether changes (adds, a consume) wait for `update` to persist them. */
   get unsaved(): boolean {
     return this.#used || this.#addedNew;

@@ -30,6 +30,10 @@ class RecipientBackend implements Backend {
   recipient(): Recipient {
     return this.#recipient;
   }
+
+  readers(): Recipient[] {
+    return [this.#recipient];
+  }
 }
 
 /** Sends messages to one recipient from outside a request; each call stores at once. */

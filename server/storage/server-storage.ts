@@ -110,6 +110,12 @@ export class ServerBackend implements Backend {
     return { sessionId };
   }
 
+  readers(): Recipient[] {
+    const recipient = this.recipient();
+    const sessionId = this.#session();
+    return 'userId' in recipient && sessionId ? [recipient, { sessionId }] : [recipient];
+  }
+
   /** Whether the store may hold messages for this request: a user, or a valid session. */
   hasKey(): boolean {
     return Boolean(this.#userId || this.#session());

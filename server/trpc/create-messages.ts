@@ -172,20 +172,23 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
           : 'trpc-messages: live messages need a server store; use serverStorage() or fallbackStorage()',
       });
     }
-    const key = recipientKey(ctx.messages.recipient());
+    const keys = ctx.messages.readers().map(recipientKey);
     let waiting = false;
     let wake: (() => void) | undefined;
-    const stopWatching = store.watch(key, () => {
-      waiting = true;
-      wake?.();
-    });
+    const stops = keys.map((key) =>
+      store.watch(key, () => {
+        waiting = true;
+        wake?.();
+      }),
+    );
     const stopped = new Promise<void>((resolve) => {
       if (signal?.aborted) resolve();
       signal?.addEventListener('abort', () => resolve(), { once: true });
     });
     try {
       try {
-        waiting = (await store.peek(key)).length > 0;
+        const held = await Promise.all(keys.map((key) => store.peek(key)));
+        waiting = held.some((messages) => messages.length > 0);
       } catch (error) {
         report(error, { path }); // the client's own consumes will find them
       }
@@ -198,7 +201,7 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
         await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stopped]);
       }
     } finally {
-      stopWatching();
+      for (const stop of stops) stop();
     }
   });
 
