@@ -1,6 +1,6 @@
 import { type AddressInfo, createServer } from 'node:net';
 import { TRPCClientError } from '@trpc/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type ConsumeTrigger,
   MessageConsumer,
@@ -8,17 +8,18 @@ import {
 } from '../../client/message-consumer.js';
 import { MessageList } from '../../client/message-list.js';
 import { createBrowser } from '../fixtures/trpc-client.js';
-import { type RunningApp, startApp } from '../fixtures/trpc-server.js';
+import { type RunningApp, TestApps } from '../fixtures/trpc-server.js';
+import { failOnUnhandledRejections } from '../fixtures/unhandled-rejections.js';
+
+failOnUnhandledRejections();
 
 type Browser = ReturnType<typeof createBrowser>;
 
-const running: RunningApp[] = [];
+const apps = new TestApps();
 
 /** Serves the test app; closed after each test. */
-async function start(): Promise<RunningApp> {
-  const app = await startApp('standalone');
-  running.push(app);
-  return app;
+function start(): Promise<RunningApp> {
+  return apps.start('standalone');
 }
 
 /** A browser of a fresh app, its messages session started by a first consume. */
@@ -106,21 +107,9 @@ function manualTrigger() {
   return { trigger, state, fire: () => current?.() };
 }
 
-// Any rejection nobody handled fails the test it happened in.
-const unhandled: unknown[] = [];
-const onUnhandledRejection = (reason: unknown) => {
-  unhandled.push(reason);
-};
-beforeAll(() => {
-  process.on('unhandledRejection', onUnhandledRejection);
-});
-afterAll(() => {
-  process.off('unhandledRejection', onUnhandledRejection);
-});
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((app) => app.close()));
+  await apps.closeAll();
   vi.restoreAllMocks();
-  expect(unhandled.splice(0)).toEqual([]);
 });
 
 describe('consume', () => {

@@ -1,30 +1,21 @@
 import '../fixtures/dom.js';
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { toast } from 'sonner';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessagesClient } from '../../client/message-consumer.js';
 import { messagesFor } from '../../client/messages-for.js';
 import { Toaster } from '../../client/toaster.js';
 import { useMessages } from '../../client/use-messages.js';
 import { INFO } from '../../shared/levels.js';
-import { integrations, type ReactApp, renderApp } from '../fixtures/react-app.js';
-import { type RunningApp, startApp } from '../fixtures/trpc-server.js';
+import { integrations, type ReactApp, renderApp, settled } from '../fixtures/react-app.js';
+import { startAppForFile } from '../fixtures/trpc-server.js';
 
-let server: RunningApp;
-beforeAll(async () => {
-  server = await startApp('standalone');
-});
-afterAll(() => server.close());
+const server = startAppForFile();
 afterEach(() => {
   cleanup();
   // sonner keeps its toasts in a module-wide store and replays the live ones to the next Toaster.
   toast.dismiss();
 });
-
-/** Waits for every consume asked for so far: one more starts only once they are over. */
-async function settled(app: ReactApp): Promise<void> {
-  await act(() => messagesFor(app.client).consumer.consume());
-}
 
 /** Lets sonner render what it was handed (it renders each toast from a timer). */
 async function quiet(app: ReactApp): Promise<void> {
@@ -58,7 +49,7 @@ describe.each(integrations)('<Toaster /> with $name', (integration) => {
   // A new browser per test: its own cookies, tRPC client (so its own list) and query client.
   let app: ReactApp;
   beforeEach(() => {
-    app = integration.create(server.url);
+    app = integration.create(server().url);
   });
 
   it('shows, on mount, the messages added before it mounted', async () => {

@@ -1,30 +1,27 @@
 import '../fixtures/dom.js';
 import { focusManager, onlineManager } from '@tanstack/react-query';
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessagesClient } from '../../client/message-consumer.js';
 import { messagesFor } from '../../client/messages-for.js';
 import { useMessages } from '../../client/use-messages.js';
 import { SUCCESS } from '../../shared/levels.js';
-import { consumeRequests, integrations, type ReactApp, renderApp } from '../fixtures/react-app.js';
-import { type RunningApp, startApp } from '../fixtures/trpc-server.js';
+import {
+  consumeRequests,
+  integrations,
+  type ReactApp,
+  renderApp,
+  settled,
+} from '../fixtures/react-app.js';
+import { startAppForFile } from '../fixtures/trpc-server.js';
 
-let server: RunningApp;
-beforeAll(async () => {
-  server = await startApp('standalone');
-});
-afterAll(() => server.close());
+const server = startAppForFile();
 afterEach(() => {
   cleanup();
   // Back to what the managers read from the window (visible, online).
   focusManager.setFocused(undefined);
   onlineManager.setOnline(true);
 });
-
-/** Waits for every consume asked for so far: one more starts only once they are over. */
-async function settled(app: ReactApp): Promise<void> {
-  await act(() => messagesFor(app.client).consumer.consume());
-}
 
 const pause = (ms: number) => act(() => new Promise((resolve) => setTimeout(resolve, ms)));
 
@@ -55,7 +52,7 @@ describe.each(integrations)('useMessages with $name', (integration) => {
   // A new browser per test: its own cookies, tRPC client (so its own list) and query client.
   let app: ReactApp;
   beforeEach(() => {
-    app = integration.create(server.url);
+    app = integration.create(server().url);
   });
 
   it('gives the messages waiting on mount, oldest first, with their tags', async () => {

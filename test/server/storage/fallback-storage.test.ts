@@ -6,14 +6,12 @@ import { CookieFormat } from '../../../server/storage/cookie-storage.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
 import { MemoryStore } from '../../../server/storage/memory-store.js';
 import type { MessageStore } from '../../../server/storage/message-store.js';
-import type { Message, StoredMessage } from '../../../shared/message.js';
 import { Browser } from '../../fixtures/request.js';
+import { texts } from '../../fixtures/texts.js';
 
 const secret = 'x'.repeat(32);
 const COOKIE = 'messages';
 const SESSION = 'messages_session';
-
-const texts = (messages: readonly (Message | StoredMessage)[]) => messages.map((m) => m.message);
 
 /** Text that does not compress, `length` characters long. */
 const noise = (length: number) => randomBytes(length).toString('base64').slice(0, length);

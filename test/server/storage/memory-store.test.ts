@@ -8,13 +8,12 @@ import {
 } from '../../../server/storage/memory-store.js';
 import { INFO } from '../../../shared/levels.js';
 import type { StoredMessage } from '../../../shared/message.js';
+import { texts } from '../../fixtures/texts.js';
 
 let nextId = 0;
 /** Stored messages with fresh ids, the given texts. */
 const make = (...texts: string[]): StoredMessage[] =>
   texts.map((message) => ({ id: `m${++nextId}`, level: INFO, message, extraTags: '' }));
-
-const texts = (messages: readonly StoredMessage[]) => messages.map((m) => m.message);
 
 /** A store that records what it dropped. */
 function recordingStore(options: Omit<MemoryStoreOptions, 'onDrop'> = {}) {

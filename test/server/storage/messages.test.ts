@@ -17,6 +17,7 @@ import {
 } from '../../../shared/index.js';
 import { recordingStorage } from '../../fixtures/recording-storage.js';
 import { Browser } from '../../fixtures/request.js';
+import { texts } from '../../fixtures/texts.js';
 
 const secret = 'messages-test-secret-of-32-chars!';
 
@@ -25,8 +26,6 @@ function browser(storage: Storage, options?: MessagesOptions) {
   const client = new Browser(storage, options);
   return <T>(work: (messages: Messages) => T | Promise<T>) => client.request(work);
 }
-
-const texts = (messages: readonly Message[]) => messages.map((m) => m.message);
 
 const storages = {
   cookie: () => cookieStorage({ secret }),

@@ -5,13 +5,12 @@ import { MemoryStore } from '../../../server/storage/memory-store.js';
 import type { MessageStore } from '../../../server/storage/message-store.js';
 import type { Messages } from '../../../server/storage/messages.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
-import type { Message, StoredMessage } from '../../../shared/message.js';
+import type { Message } from '../../../shared/message.js';
 import { Browser } from '../../fixtures/request.js';
+import { texts } from '../../fixtures/texts.js';
 
 const secret = 'x'.repeat(32);
 const SESSION = 'messages_session';
-
-const texts = (messages: readonly (Message | StoredMessage)[]) => messages.map((m) => m.message);
 
 /** A server storage over a store the test holds. */
 function setup() {

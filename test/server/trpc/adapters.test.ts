@@ -1,22 +1,16 @@
-import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
 import type { ResponseMeta } from '@trpc/server/http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../../../server/storage/backend.js';
 import { cookieStorage } from '../../../server/storage/cookie-storage.js';
 import { MemoryStore } from '../../../server/storage/memory-store.js';
 import type { MessageStore } from '../../../server/storage/message-store.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
-import type { Message } from '../../../shared/index.js';
-import { CookieJar } from '../../fixtures/cookie-jar.js';
-import type { TestRouter } from '../../fixtures/trpc-app.js';
-import { browserFetch } from '../../fixtures/trpc-client.js';
-import {
-  type Adapter,
-  adapters,
-  type RunningApp,
-  type StartAppOptions,
-  startApp,
-} from '../../fixtures/trpc-server.js';
+import { texts } from '../../fixtures/texts.js';
+import { createRecordingBrowser } from '../../fixtures/trpc-client.js';
+import { adapters, TestApps } from '../../fixtures/trpc-server.js';
+import { failOnUnhandledRejections } from '../../fixtures/unhandled-rejections.js';
+
+failOnUnhandledRejections();
 
 const secret = 'adapters-test-secret-0123456789abcdef';
 
@@ -30,57 +24,14 @@ const storages = [
   },
 ] as const;
 
-const texts = (messages: readonly Message[]) => messages.map((m) => m.message);
-
 /** The Set-Cookie headers of `response` that set cookie `name`. */
 const cookiesNamed = (response: Response, name: string) =>
   response.headers.getSetCookie().filter((header) => header.startsWith(`${name}=`));
 
-// An unhandled rejection anywhere (a persist that nobody awaits, say) fails the test it ran in.
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-beforeAll(() => process.on('unhandledRejection', onUnhandled));
-afterAll(() => process.off('unhandledRejection', onUnhandled));
-
-const running: RunningApp[] = [];
+const apps = new TestApps();
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((app) => app.close()));
-  expect(unhandled.splice(0)).toEqual([]);
+  await apps.closeAll();
 });
-
-/** Serves the test app for one test; it is closed after the test. */
-async function serve(adapter: Adapter, options: StartAppOptions = {}): Promise<RunningApp> {
-  const app = await startApp(adapter, options);
-  running.push(app);
-  return app;
-}
-
-/**
- * One browser on the real @trpc/client: its cookie jar, and every raw Response it received, so a
- * test can read headers JavaScript in a page never could (Set-Cookie).
- */
-function browser(url: string, link: 'httpLink' | 'httpBatchLink' = 'httpBatchLink') {
-  const jar = new CookieJar();
-  const responses: Response[] = [];
-  const withCookies = browserFetch(jar);
-  const recording: typeof fetch = async (input, init) => {
-    const response = await withCookies(input, init);
-    responses.push(response);
-    return response;
-  };
-  const terminal =
-    link === 'httpLink'
-      ? httpLink({ url, fetch: recording })
-      : httpBatchLink({ url, fetch: recording });
-  const client = createTRPCClient<TestRouter>({ links: [terminal] });
-  /** The response to the browser's last request. */
-  const last = (): Response => {
-    const response = responses.at(-1);
-    if (!response) throw new Error('the browser has made no request yet');
-    return response;
-  };
-  return { client, jar, responses, last };
-}
 
 /** A memory store that counts the calls made to it. */
 function countingStore() {
@@ -107,8 +58,8 @@ function countingStore() {
 describe.each(adapters)('the %s adapter', (adapter) => {
   describe.each(storages)('with $kind', ({ cookie, make }) => {
     it('delivers a message a mutation added once: the next consume returns it, the one after none', async () => {
-      const app = await serve(adapter, { storage: make() });
-      const { client, jar } = browser(app.url);
+      const app = await apps.start(adapter, { storage: make() });
+      const { client, jar } = createRecordingBrowser(app.url);
 
       expect(await client.add.mutate({ text: 'Saved.' })).toBe('Saved.');
       expect(jar.get(cookie)).toBeDefined();
@@ -128,8 +79,8 @@ describe.each(adapters)('the %s adapter', (adapter) => {
     });
 
     it("sends the app's own cookie and the messages cookie from one procedure", async () => {
-      const app = await serve(adapter, { storage: make() });
-      const { client, last } = browser(app.url, 'httpLink');
+      const app = await apps.start(adapter, { storage: make() });
+      const { client, last } = createRecordingBrowser(app.url, 'httpLink');
 
       await client.setAppCookie.mutate({ text: 'Cookie set.' });
 
@@ -139,8 +90,8 @@ describe.each(adapters)('the %s adapter', (adapter) => {
     });
 
     it("sends the procedure's cookie, the app responseMeta's cookie and the messages cookie together", async () => {
-      const app = await serve(adapter, { storage: make(), responseMeta: true });
-      const { client, last } = browser(app.url, 'httpLink');
+      const app = await apps.start(adapter, { storage: make(), responseMeta: true });
+      const { client, last } = createRecordingBrowser(app.url, 'httpLink');
 
       await client.setAppCookie.mutate({ text: 'Three cookies.' });
 
@@ -151,8 +102,8 @@ describe.each(adapters)('the %s adapter', (adapter) => {
     });
 
     it('sets no cookie at all on a request that touches no messages', async () => {
-      const app = await serve(adapter, { storage: make() });
-      const { client, last } = browser(app.url);
+      const app = await apps.start(adapter, { storage: make() });
+      const { client, last } = createRecordingBrowser(app.url);
 
       expect(await client.ping.query()).toBe('pong');
 
@@ -160,8 +111,8 @@ describe.each(adapters)('the %s adapter', (adapter) => {
     });
 
     it('marks a consume response Cache-Control: no-store', async () => {
-      const app = await serve(adapter, { storage: make() });
-      const { client, last } = browser(app.url);
+      const app = await apps.start(adapter, { storage: make() });
+      const { client, last } = createRecordingBrowser(app.url);
 
       await client.messages.consume.query();
 
@@ -170,8 +121,8 @@ describe.each(adapters)('the %s adapter', (adapter) => {
   });
 
   it('sends exactly one messages cookie for a batch of three mutations that each add, holding all three', async () => {
-    const app = await serve(adapter, { storage: cookieStorage({ secret }) });
-    const { client, responses, last } = browser(app.url);
+    const app = await apps.start(adapter, { storage: cookieStorage({ secret }) });
+    const { client, responses, last } = createRecordingBrowser(app.url);
 
     await Promise.all([
       client.add.mutate({ text: 'One.' }),
@@ -191,9 +142,9 @@ describe.each(adapters)('the %s adapter', (adapter) => {
 
   it('does no store I/O and sets no cookie for a ping, even from a browser with pending messages', async () => {
     const { store, calls } = countingStore();
-    const app = await serve(adapter, { storage: serverStorage({ store, secret }) });
-    const fresh = browser(app.url);
-    const returning = browser(app.url);
+    const app = await apps.start(adapter, { storage: serverStorage({ store, secret }) });
+    const fresh = createRecordingBrowser(app.url);
+    const returning = createRecordingBrowser(app.url);
     await returning.client.add.mutate({ text: 'Waiting.' });
     const before = { ...calls };
 
@@ -207,7 +158,7 @@ describe.each(adapters)('the %s adapter', (adapter) => {
   });
 
   it('marks a plain GET of messages.consume, unbatched and batched, Cache-Control: no-store', async () => {
-    const app = await serve(adapter, { storage: cookieStorage({ secret }) });
+    const app = await apps.start(adapter, { storage: cookieStorage({ secret }) });
 
     const unbatched = await fetch(`${app.url}/messages.consume`);
     const batched = await fetch(
@@ -227,8 +178,8 @@ describe.each(adapters)('the %s adapter', (adapter) => {
     const appResponseMeta = (): ResponseMeta => ({
       headers: { 'cache-control': 'public, max-age=60' },
     });
-    const app = await serve(adapter, { storage: cookieStorage({ secret }), appResponseMeta });
-    const { client, last } = browser(app.url);
+    const app = await apps.start(adapter, { storage: cookieStorage({ secret }), appResponseMeta });
+    const { client, last } = createRecordingBrowser(app.url);
 
     await client.ping.query();
     expect(last().headers.get('cache-control')).toBe('public, max-age=60');

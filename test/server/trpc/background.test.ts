@@ -6,33 +6,29 @@ import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
 import { MemoryStore } from '../../../server/storage/memory-store.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
 import { SUCCESS } from '../../../shared/levels.js';
-import type { Message } from '../../../shared/message.js';
 import type { LevelOf } from '../../../shared/tags.js';
+import { texts } from '../../fixtures/texts.js';
 import type { tags } from '../../fixtures/trpc-app.js';
 import { createBrowser } from '../../fixtures/trpc-client.js';
-import { type RunningApp, type StartAppOptions, startApp } from '../../fixtures/trpc-server.js';
+import { type StartAppOptions, TestApps } from '../../fixtures/trpc-server.js';
 import { failOnUnhandledRejections } from '../../fixtures/unhandled-rejections.js';
 
 failOnUnhandledRejections();
 
 const secret = 'background-test-secret-0123456789abcdef';
 
-const texts = (result: { readonly messages: readonly Message[] }) =>
-  result.messages.map((m) => m.message);
-
-const running: RunningApp[] = [];
+const apps = new TestApps();
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((app) => app.close()));
+  await apps.closeAll();
 });
 
 /** Serves the test app over `storage` (default: serverStorage on a memory store) for one test. */
 async function serve(options: StartAppOptions = {}) {
   const store = new MemoryStore();
-  const app = await startApp('standalone', {
+  const app = await apps.start('standalone', {
     storage: serverStorage({ secret, store }),
     ...options,
   });
-  running.push(app);
   return { app, store };
 }
 

@@ -1,5 +1,5 @@
-import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from '@trpc/client';
-import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import type { Storage } from '../../../server/storage/backend.js';
 import { createCookieExchange } from '../../../server/storage/cookie-exchange.js';
 import { cookieStorage } from '../../../server/storage/cookie-storage.js';
@@ -9,67 +9,26 @@ import { serverStorage } from '../../../server/storage/server-storage.js';
 import { Signer } from '../../../server/storage/signer.js';
 import { addMessage, MessageFailure } from '../../../server/trpc/add-message.js';
 import { DEFAULT_LEVELS, type Message, SUCCESS } from '../../../shared/index.js';
-import { CookieJar } from '../../fixtures/cookie-jar.js';
+import { texts } from '../../fixtures/texts.js';
 import type { TestApp, TestRouter } from '../../fixtures/trpc-app.js';
-import { browserFetch } from '../../fixtures/trpc-client.js';
-import { type RunningApp, type StartAppOptions, startApp } from '../../fixtures/trpc-server.js';
+import { createRecordingBrowser } from '../../fixtures/trpc-client.js';
+import { type RunningApp, type StartAppOptions, TestApps } from '../../fixtures/trpc-server.js';
+import { failOnUnhandledRejections } from '../../fixtures/unhandled-rejections.js';
+
+failOnUnhandledRejections();
 
 const secret = 'context-test-secret-0123456789abcdef';
 const SESSION = 'messages_session';
 
-const texts = (messages: readonly Message[]) => messages.map((m) => m.message);
-
-// An unhandled rejection anywhere (a persist that nobody awaits, say) fails the test it ran in.
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-beforeAll(() => process.on('unhandledRejection', onUnhandled));
-afterAll(() => process.off('unhandledRejection', onUnhandled));
-
-const running: RunningApp[] = [];
+const apps = new TestApps();
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((app) => app.close()));
+  await apps.closeAll();
   vi.restoreAllMocks();
-  expect(unhandled.splice(0)).toEqual([]);
 });
 
 /** Serves the test app through the standalone adapter for one test; it is closed after it. */
-async function serve(options: StartAppOptions = {}): Promise<RunningApp> {
-  const app = await startApp('standalone', { storage: serverStorage({ secret }), ...options });
-  running.push(app);
-  return app;
-}
-
-/**
- * One browser on the real @trpc/client: its cookie jar, a plain fetch that shares the jar, and
- * every raw Response the client received.
- */
-function browser(url: string, link: 'httpLink' | 'httpBatchLink' = 'httpBatchLink') {
-  const jar = new CookieJar();
-  const responses: Response[] = [];
-  const withCookies = browserFetch(jar);
-  const recording: typeof fetch = async (input, init) => {
-    const response = await withCookies(input, init);
-    responses.push(response);
-    return response;
-  };
-  const terminal =
-    link === 'httpLink'
-      ? httpLink({ url, fetch: recording })
-      : httpBatchLink({ url, fetch: recording });
-  const client = createTRPCClient<TestRouter>({ links: [terminal] });
-  /** The response to the client's last request. */
-  const last = (): Response => {
-    const response = responses.at(-1);
-    if (!response) throw new Error('the browser has made no request yet');
-    return response;
-  };
-  /** A plain GET of messages.consume, as raw as a browser sends it, with the jar's cookies. */
-  const consume = async () => {
-    const response = await withCookies(`${url}/messages.consume`);
-    const body: unknown = await response.json();
-    return { response, body };
-  };
-  return { client, jar, fetch: withCookies, responses, last, consume };
+function serve(options: StartAppOptions = {}): Promise<RunningApp> {
+  return apps.start('standalone', { storage: serverStorage({ secret }), ...options });
 }
 
 /** The error a call failed with, as the client sees it. */
@@ -89,7 +48,7 @@ const noMessages = { result: { data: { messages: [], levels: DEFAULT_LEVELS } } 
 describe('reading without consuming', () => {
   it('leaves the messages to the next consume after ping and count queries, alone or batched', async () => {
     const app = await serve();
-    const { client } = browser(app.url);
+    const { client } = createRecordingBrowser(app.url);
     await client.add.mutate({ text: 'Still here.' });
 
     expect(await client.ping.query()).toBe('pong');
@@ -104,7 +63,7 @@ describe('reading without consuming', () => {
 describe('the minimum level, per request', () => {
   it('stores debug messages from a request that lowered its level', async () => {
     const app = await serve();
-    const { client } = browser(app.url);
+    const { client } = createRecordingBrowser(app.url);
 
     await client.debugWithLowLevel.mutate();
 
@@ -117,7 +76,7 @@ describe('the minimum level, per request', () => {
 
   it('stores no debug message at the default level, and the next request is back at INFO', async () => {
     const app = await serve();
-    const { client } = browser(app.url);
+    const { client } = createRecordingBrowser(app.url);
 
     await client.debugAtDefaultLevel.mutate();
     expect(await client.count.query()).toBe(0);
@@ -134,7 +93,7 @@ describe('the minimum level, per request', () => {
 describe('custom levels', () => {
   it("delivers a custom level's message with its tag", async () => {
     const app = await serve();
-    const { client } = browser(app.url);
+    const { client } = createRecordingBrowser(app.url);
 
     await client.notice.mutate();
 
@@ -176,7 +135,7 @@ describe('custom levels', () => {
 describe('successMessage', () => {
   it('adds the success message after the procedure succeeds', async () => {
     const app = await serve();
-    const { client } = browser(app.url);
+    const { client } = createRecordingBrowser(app.url);
 
     expect(await client.create.mutate({ title: 'X' })).toEqual({ id: 1, title: 'X' });
 
@@ -188,7 +147,7 @@ describe('successMessage', () => {
 
   it('adds nothing when the input is invalid and the call fails with BAD_REQUEST', async () => {
     const app = await serve();
-    const { client } = browser(app.url);
+    const { client } = createRecordingBrowser(app.url);
 
     const error = await failure(client.create.mutate({ title: '' }));
 
@@ -225,7 +184,7 @@ describe('addMessage', () => {
         },
       },
     });
-    const { client, fetch } = browser(app.url);
+    const { client, fetch } = createRecordingBrowser(app.url);
 
     const response = await fetch(`${app.origin}/legacy`);
 
@@ -251,7 +210,7 @@ describe('bad cookies over HTTP', () => {
   /** A browser whose messages cookie `name` holds `value`, consuming through a plain GET. */
   async function consumeWith(storage: Storage, name: string, value: string) {
     const app = await serve({ storage });
-    const visitor = browser(app.url);
+    const visitor = createRecordingBrowser(app.url);
     visitor.jar.set(name, value);
     const { response, body } = await visitor.consume();
     return { response, body, setCookies: response.headers.getSetCookie(), visitor, app };
@@ -260,7 +219,7 @@ describe('bad cookies over HTTP', () => {
   /** A real, signed messages cookie holding one message, from a first browser. */
   async function realCookie(storage: Storage, name: string): Promise<string> {
     const app = await serve({ storage });
-    const { client, jar } = browser(app.url);
+    const { client, jar } = createRecordingBrowser(app.url);
     await client.add.mutate({ text: 'Genuine.' });
     const value = jar.get(name);
     if (value === undefined) throw new Error(`no ${name} cookie was set`);
@@ -338,7 +297,7 @@ describe('bad cookies over HTTP', () => {
     'replaces %s when a mutation adds, and delivers only the new message',
     async (_, name, storage) => {
       const app = await serve({ storage });
-      const { client, jar, last } = browser(app.url);
+      const { client, jar, last } = createRecordingBrowser(app.url);
       jar.set(name, 'forged.value');
 
       await client.add.mutate({ text: 'Fresh.' });
@@ -366,10 +325,10 @@ describe('bad cookies over HTTP', () => {
 
   it('reads a real session whose messages another request consumed as empty', async () => {
     const app = await serve();
-    const first = browser(app.url);
+    const first = createRecordingBrowser(app.url);
     await first.client.add.mutate({ text: 'Read elsewhere.' });
     await first.client.messages.consume.query();
-    const second = browser(app.url);
+    const second = createRecordingBrowser(app.url);
     second.jar.set(SESSION, first.jar.get(SESSION) ?? '');
 
     const { response, body } = await second.consume();
@@ -399,7 +358,7 @@ describe('a store that is down', () => {
       storage: serverStorage({ secret, store: downStore(down) }),
       onError,
     });
-    const { client, last } = browser(app.url);
+    const { client, last } = createRecordingBrowser(app.url);
 
     expect(await client.add.mutate({ text: 'Lost, but the work is done.' })).toBe(
       'Lost, but the work is done.',
@@ -422,7 +381,7 @@ describe('a store that is down', () => {
 describe('invalid messages', () => {
   it('fails a mutation whose message passes 8192 bytes, and the server goes on', async () => {
     const app = await serve();
-    const { client } = browser(app.url);
+    const { client } = createRecordingBrowser(app.url);
 
     const error = await failure(client.add.mutate({ text: 'a'.repeat(8193) }));
 
@@ -434,7 +393,7 @@ describe('invalid messages', () => {
 
   it('accepts a message of exactly 8192 bytes', async () => {
     const app = await serve();
-    const { client } = browser(app.url);
+    const { client } = createRecordingBrowser(app.url);
 
     await client.add.mutate({ text: 'é'.repeat(4096) });
 
@@ -443,7 +402,7 @@ describe('invalid messages', () => {
 
   it('rejects a level that is not an integer at the input, with BAD_REQUEST', async () => {
     const app = await serve();
-    const { client } = browser(app.url);
+    const { client } = createRecordingBrowser(app.url);
 
     const error = await failure(client.add.mutate({ text: 'Half a level.', level: 2.5 }));
 

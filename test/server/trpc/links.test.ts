@@ -1,19 +1,22 @@
 import { createTRPCClient, TRPCClientError, unstable_localLink } from '@trpc/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Storage } from '../../../server/storage/backend.js';
 import { cookieStorage, StreamedCookieError } from '../../../server/storage/cookie-storage.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
 import { ERROR, INFO, SUCCESS } from '../../../shared/levels.js';
-import type { Message } from '../../../shared/message.js';
+import { texts } from '../../fixtures/texts.js';
 import type { TestRouter } from '../../fixtures/trpc-app.js';
 import { browserFetch, createBrowser, type LinkKind } from '../../fixtures/trpc-client.js';
 import {
   type Route,
   type RunningApp,
   type StartAppOptions,
-  startApp,
+  TestApps,
 } from '../../fixtures/trpc-server.js';
+import { failOnUnhandledRejections } from '../../fixtures/unhandled-rejections.js';
+
+failOnUnhandledRejections();
 
 const secret = 'x'.repeat(32);
 
@@ -28,16 +31,11 @@ const storages: Record<StorageName, () => Storage | undefined> = {
 
 type Browser = ReturnType<typeof createBrowser>;
 
-const texts = (result: { readonly messages: readonly Message[] }) =>
-  result.messages.map((m) => m.message);
-
-const running: RunningApp[] = [];
+const apps = new TestApps();
 
 /** Serves the test app through the standalone adapter; closed after each test. */
-async function start(options: StartAppOptions = {}): Promise<RunningApp> {
-  const app = await startApp('standalone', options);
-  running.push(app);
-  return app;
+function start(options: StartAppOptions = {}): Promise<RunningApp> {
+  return apps.start('standalone', options);
 }
 
 /** Runs the `live` subscription to its end; resolves with what it yielded. */
@@ -52,22 +50,10 @@ function runLive(client: Browser['client']): Promise<string[]> {
   });
 }
 
-// Any rejection nobody handled fails the test it happened in.
-const unhandled: unknown[] = [];
-const onUnhandledRejection = (reason: unknown) => {
-  unhandled.push(reason);
-};
-beforeAll(() => {
-  process.on('unhandledRejection', onUnhandledRejection);
-});
-afterAll(() => {
-  process.off('unhandledRejection', onUnhandledRejection);
-});
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((app) => app.close()));
+  await apps.closeAll();
   vi.unstubAllEnvs();
   vi.restoreAllMocks();
-  expect(unhandled.splice(0)).toEqual([]);
 });
 
 describe('every link, every storage that supports it', () => {

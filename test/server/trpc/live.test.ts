@@ -4,37 +4,33 @@ import { type Recipient, recipientKey } from '../../../server/storage/backend.js
 import { cookieStorage } from '../../../server/storage/cookie-storage.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
 import { INFO } from '../../../shared/levels.js';
-import type { Message } from '../../../shared/message.js';
 import { ControlledStore } from '../../fixtures/controlled-store.js';
 import { closeLiveStreams, LiveStream } from '../../fixtures/live-stream.js';
+import { texts } from '../../fixtures/texts.js';
 import type { TestRouter } from '../../fixtures/trpc-app.js';
 import { createBrowser } from '../../fixtures/trpc-client.js';
-import { type RunningApp, type StartAppOptions, startApp } from '../../fixtures/trpc-server.js';
+import { type RunningApp, type StartAppOptions, TestApps } from '../../fixtures/trpc-server.js';
 import { failOnUnhandledRejections } from '../../fixtures/unhandled-rejections.js';
 
 failOnUnhandledRejections();
 
 const secret = 'live-test-secret-0123456789abcdef';
 
-const texts = (result: { readonly messages: readonly Message[] }) =>
-  result.messages.map((m) => m.message);
-
-const running: RunningApp[] = [];
+const apps = new TestApps();
 afterEach(async () => {
   // Streams first: one whose server went away would reconnect.
   closeLiveStreams();
-  await Promise.all(running.splice(0).map((app) => app.close()));
+  await apps.closeAll();
   vi.restoreAllMocks();
 });
 
 /** Serves the test app over serverStorage on a store the test can watch and break. */
 async function serve(options: StartAppOptions = {}) {
   const store = new ControlledStore();
-  const app = await startApp('standalone', {
+  const app = await apps.start('standalone', {
     storage: serverStorage({ secret, store }),
     ...options,
   });
-  running.push(app);
   return { app, store };
 }
 
@@ -210,8 +206,7 @@ describe('messages.live', () => {
 
 describe('messages.live when it cannot work', () => {
   it('fails with PRECONDITION_FAILED, naming serverStorage, with cookieStorage', async () => {
-    const app = await startApp('standalone', { storage: cookieStorage({ secret }) });
-    running.push(app);
+    const app = await apps.start('standalone', { storage: cookieStorage({ secret }) });
     const { client } = createBrowser(app.url);
 
     const stream = new LiveStream(client);

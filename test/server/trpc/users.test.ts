@@ -2,23 +2,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../server/storage/memory-store.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
 import { SUCCESS } from '../../../shared/levels.js';
-import type { Message } from '../../../shared/message.js';
 import { closeLiveStreams, LiveStream } from '../../fixtures/live-stream.js';
+import { texts } from '../../fixtures/texts.js';
 import { type BrowserOptions, createBrowser } from '../../fixtures/trpc-client.js';
-import { type Adapter, adapters, type RunningApp, startApp } from '../../fixtures/trpc-server.js';
+import { type Adapter, adapters, TestApps } from '../../fixtures/trpc-server.js';
 import { failOnUnhandledRejections } from '../../fixtures/unhandled-rejections.js';
 
 failOnUnhandledRejections();
 
 const secret = 'users-test-secret-0123456789abcdef';
 
-const texts = (result: { readonly messages: readonly Message[] }) =>
-  result.messages.map((m) => m.message);
-
-const running: RunningApp[] = [];
+const apps = new TestApps();
 afterEach(async () => {
   closeLiveStreams();
-  await Promise.all(running.splice(0).map((app) => app.close()));
+  await apps.closeAll();
 });
 
 /**
@@ -27,8 +24,7 @@ afterEach(async () => {
  */
 async function serve(adapter: Adapter = 'standalone') {
   const store = new MemoryStore();
-  const app = await startApp(adapter, { storage: serverStorage({ secret, store }), users: true });
-  running.push(app);
+  const app = await apps.start(adapter, { storage: serverStorage({ secret, store }), users: true });
   /** A browser of the app: a new cookie jar, signed in as `userId` if given. */
   const browser = (options: BrowserOptions = {}) =>
     createBrowser(app.url, 'httpBatchLink', options);
