@@ -1,23 +1,26 @@
 /**
  * One server of the HTTP benchmark, run in its own process by `http.bench.ts`:
- * `fork('bench/http-server.ts', [app])`. It serves the app's `save` mutation through tRPC's
- * standalone adapter on 127.0.0.1 and a free port, and tells its parent over IPC.
+ * `fork('bench/http-server.ts', [app])`, and for the Redis app `[app, redisUrl]`. It serves the
+ * app's `save` mutation through tRPC's standalone adapter on 127.0.0.1 and a free port, and
+ * tells its parent over IPC.
  */
 import type { AddressInfo } from 'node:net';
 import { initTRPC } from '@trpc/server';
 import { createHTTPServer } from '@trpc/server/adapters/standalone';
+import { Redis } from 'ioredis';
 import { z } from 'zod';
 import {
   cookieStorage,
   createMessages,
   MemoryStore,
   type NodeRequestOptions,
+  RedisStore,
   type Storage,
   serverStorage,
 } from '../server/index.js';
 
-/** The apps compared: without trpc-messages, and with each storage. */
-export type HttpApp = 'bare' | 'server' | 'cookie';
+/** The apps compared: without trpc-messages, and with each storage (server: on a memory store). */
+export type HttpApp = 'bare' | 'server' | 'cookie' | 'redis';
 
 /** What the server process tells its parent: its port once listening, then its CPU time. */
 export type ServerReport = { readonly port: number } | { readonly cpuMicroseconds: number };
@@ -50,17 +53,28 @@ function messagesServer(storage: Storage) {
   return createHTTPServer({ router, createContext });
 }
 
+/** The redis app's ioredis client, as an app creates one: its URL and the defaults. */
+let redisClient: Redis | undefined;
+
 const servers: Record<HttpApp, () => ReturnType<typeof createHTTPServer>> = {
   bare: bareServer,
   server: () => messagesServer(serverStorage({ secret, store: new MemoryStore() })),
   cookie: () => messagesServer(cookieStorage({ secret })),
+  redis: () => {
+    const url = process.argv[3];
+    if (!url) throw new Error('bench/http-server.ts: the redis app needs the Redis URL after it');
+    redisClient = new Redis(url);
+    return messagesServer(
+      serverStorage({ secret, store: new RedisStore({ client: redisClient }) }),
+    );
+  },
 };
 
 const app = process.argv[2];
 const send = process.send?.bind(process);
-if (!send || !(app === 'bare' || app === 'server' || app === 'cookie')) {
+if (!send || !(app === 'bare' || app === 'server' || app === 'cookie' || app === 'redis')) {
   throw new Error(
-    'bench/http-server.ts: run it through http.bench.ts, which forks it with one of bare, server, cookie',
+    'bench/http-server.ts: run it through http.bench.ts, which forks it with one of bare, server, cookie, redis',
   );
 }
 const report = (message: ServerReport) => send(message);
@@ -74,4 +88,5 @@ process.on('message', () => {
 process.on('disconnect', () => {
   server.closeAllConnections();
   server.close();
+  redisClient?.disconnect();
 });

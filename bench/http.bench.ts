@@ -1,7 +1,14 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { z } from 'zod';
+import {
+  commandCounts,
+  commandsBetween,
+  scriptRoundTrips,
+} from '../test/fixtures/redis-commands.js';
+import { type RedisServer, startRedisServer } from '../test/fixtures/redis-server.js';
 import { cookieHeader } from './cookie-header.js';
 import type { HttpApp, ServerReport } from './http-server.js';
 
@@ -41,6 +48,8 @@ export interface HttpFigure {
    * machine, as time the server spends waiting for a core does not count.
    */
   readonly cpuPerRequest: number;
+  /** The redis app's round trips to Redis per request (INFO commandstats); undefined for others. */
+  readonly redisRoundTrips: number | undefined;
 }
 
 const SAVE_BODY = JSON.stringify({ title: 'Write the benchmark' });
@@ -101,34 +110,43 @@ async function messagesCookie(origin: string): Promise<string> {
   return cookie;
 }
 
+/** The cases of a server storage, the same whichever its store: memory (server) or Redis. */
+function serverStorageCases(app: 'server' | 'redis'): HttpCase[] {
+  return [
+    {
+      // Every save appends to one session: past 50 messages the store drops the oldest, so each
+      // save also trims (the memory store copies the session's 50: its worst case); the next
+      // case is the usual flow.
+      name: `${app}: save (50 pending)`,
+      app,
+      calls: async (origin) => [save(await sessionCookie(origin))],
+    },
+    {
+      name: `${app}: save / consume in turn`,
+      app,
+      calls: async (origin) => {
+        const session = await sessionCookie(origin);
+        return [save(session), consume(session)];
+      },
+    },
+    {
+      // What the Toaster sends on every page load: usually there is nothing to show.
+      name: `${app}: consume (0 pending)`,
+      app,
+      calls: async (origin) => {
+        const session = await sessionCookie(origin);
+        check((await consumeCount(origin, session)) === 2, 'the session did not hold its messages');
+        check((await consumeCount(origin, session)) === 0, 'a consume left messages');
+        return [consume(session)];
+      },
+    },
+  ];
+}
+
 const cases: readonly HttpCase[] = [
   { name: 'bare: save', app: 'bare', calls: async () => [save()] },
-  {
-    // Every save appends to one session: past 50 messages the memory store drops the oldest, so
-    // each save copies the session's 50 (its worst case); the next case is the usual flow.
-    name: 'server: save (50 pending)',
-    app: 'server',
-    calls: async (origin) => [save(await sessionCookie(origin))],
-  },
-  {
-    name: 'server: save / consume in turn',
-    app: 'server',
-    calls: async (origin) => {
-      const session = await sessionCookie(origin);
-      return [save(session), consume(session)];
-    },
-  },
-  {
-    // What the Toaster sends on every page load: usually there is nothing to show.
-    name: 'server: consume (0 pending)',
-    app: 'server',
-    calls: async (origin) => {
-      const session = await sessionCookie(origin);
-      check((await consumeCount(origin, session)) === 2, 'the session did not hold its messages');
-      check((await consumeCount(origin, session)) === 0, 'a consume left messages');
-      return [consume(session)];
-    },
-  },
+  ...serverStorageCases('server'),
+  ...serverStorageCases('redis'),
   // A browser without a messages cookie: each response sets one.
   { name: 'cookie: save', app: 'cookie', calls: async () => [save()] },
   {
@@ -162,8 +180,8 @@ interface ServerProcess {
  * generator's work, which is the same with and without messages and would squeeze every ratio
  * towards 1. One process per app keeps the apps' heaps and JIT state apart.
  */
-async function startServer(app: HttpApp): Promise<ServerProcess> {
-  const child = fork(fileURLToPath(new URL('./http-server.ts', import.meta.url)), [app], {
+async function startServer(app: HttpApp, args: readonly string[] = []): Promise<ServerProcess> {
+  const child = fork(fileURLToPath(new URL('./http-server.ts', import.meta.url)), [app, ...args], {
     // BENCH_SERVER_FLAGS passes node flags to the servers, such as --cpu-prof to profile them.
     execArgv: [
       '--import',
@@ -241,32 +259,56 @@ interface Run {
   cpuMicroseconds: number;
   seconds: number;
   requests: number;
+  redisRoundTrips: number;
 }
 
 /**
- * Runs the HTTP throughput benchmark on loopback: one server process per app, every case warmed
- * up, then measured with autocannon for BENCH_SECONDS (default 5) in each of BENCH_ROUNDS
- * (default 3) rounds. Cases take turns within a round, so a slow spell of the machine falls on
- * all of them; each case's figure is its median round.
+ * A redis-server of the bench's own for the redis cases (never the machine's shared one: a free
+ * port, a temporary directory, no persistence), or undefined, with a notice, where none is
+ * installed: the redis cases are then left out.
+ */
+async function startRedis(): Promise<RedisServer | undefined> {
+  const binary = process.env.REDIS_SERVER ?? 'redis-server';
+  if (spawnSync(binary, ['--version']).error) {
+    console.warn(
+      `\nbench: redis-server not found (tried '${binary}'), so the redis cases are SKIPPED; ` +
+        'install it (apt-get install redis-server) or set REDIS_SERVER to its path.\n',
+    );
+    return undefined;
+  }
+  return startRedisServer();
+}
+
+/**
+ * Runs the HTTP throughput benchmark on loopback: one server process per app (the redis app on
+ * a redis-server the bench starts, if installed), every case warmed up, then measured with
+ * autocannon for BENCH_SECONDS (default 5) in each of BENCH_ROUNDS (default 3) rounds. Cases
+ * take turns within a round, so a slow spell of the machine falls on all of them; each case's
+ * figure is its median round.
  */
 export async function benchHttp(): Promise<HttpFigure[]> {
   const seconds = fromEnv('BENCH_SECONDS', 5);
   const rounds = fromEnv('BENCH_ROUNDS', 3);
   const started: ServerProcess[] = [];
-  const serve = async (app: HttpApp) => {
-    const server = await startServer(app);
+  const serve = async (app: HttpApp, args?: readonly string[]) => {
+    const server = await startServer(app, args);
     started.push(server);
     return server;
   };
+  const redis = await startRedis();
+  // Reads Redis's command counts around each round of the redis cases.
+  const redisAdmin = redis && new Redis(redis.url);
   try {
-    const servers: Record<HttpApp, ServerProcess> = {
+    const servers: Partial<Record<HttpApp, ServerProcess>> = {
       bare: await serve('bare'),
       server: await serve('server'),
       cookie: await serve('cookie'),
+      ...(redis ? { redis: await serve('redis', [redis.url]) } : {}),
     };
     const runs: Run[] = [];
     for (const { name, app, calls } of cases) {
       const server = servers[app];
+      if (!server) continue; // the redis cases, without redis-server
       runs.push({
         name,
         app,
@@ -276,14 +318,21 @@ export async function benchHttp(): Promise<HttpFigure[]> {
         cpuMicroseconds: 0,
         seconds: 0,
         requests: 0,
+        redisRoundTrips: 0,
       });
     }
     for (const run of runs) await load(run.server.origin, run.calls, WARM_UP_SECONDS);
     for (let round = 0; round < rounds; round += 1) {
       for (const run of runs) {
+        const meter = run.app === 'redis' ? redisAdmin : undefined;
+        const commandsBefore = meter && (await commandCounts(meter));
         const cpuBefore = await run.server.cpuMicroseconds();
         const result = await load(run.server.origin, run.calls, seconds);
         run.cpuMicroseconds += (await run.server.cpuMicroseconds()) - cpuBefore;
+        if (meter && commandsBefore) {
+          const ran = commandsBetween(commandsBefore, await commandCounts(meter));
+          run.redisRoundTrips += scriptRoundTrips(ran);
+        }
         run.seconds += result.duration;
         run.requests += result.requests.total;
         run.requestsPerSecond.push(result.requests.total / result.duration);
@@ -299,9 +348,12 @@ export async function benchHttp(): Promise<HttpFigure[]> {
         highest: sorted[sorted.length - 1] as number,
         serverCpu: run.cpuMicroseconds / (run.seconds * 1e6),
         cpuPerRequest: run.cpuMicroseconds / run.requests,
+        redisRoundTrips: run.app === 'redis' ? run.redisRoundTrips / run.requests : undefined,
       };
     });
   } finally {
     await Promise.all(started.map((server) => server.close()));
+    redisAdmin?.disconnect();
+    await redis?.stop();
   }
 }
