@@ -32,7 +32,7 @@ export class ServerSessions {
 
   constructor(options: ServerStorageOptions) {
     this.store = options.store ?? new MemoryStore();
-    this.#signer = new Signer(options.secret, 'trpc-messages.session');
+    this.#signer = new Signer(options.secret, 'trpc-messages.session', { remember: 10_000 });
     this.#writer = new CookieWriter(options.cookie ?? {}, 'messages_session');
   }
 

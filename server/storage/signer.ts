@@ -40,11 +40,14 @@ export function resolveSecrets(secret: Secret | undefined): readonly string[] {
 /** Signs values with HMAC-SHA256 under a salt, and verifies them against every secret. */
 export class Signer {
   readonly #keys: readonly Buffer[];
-  // Short values seen valid before (session cookies, sent with every request), so a browser's
-  // next requests skip the HMAC. Only a value that verified can enter; oldest out first.
+  // Values seen valid before, for a signer whose values come back again and again (a session
+  // cookie, sent with every request): a browser's next requests skip the HMAC. Only a value
+  // that verified can enter; when full, the memory starts over (cheaper than evicting one by one).
   readonly #verified = new Map<string, string>();
+  readonly #remember: number;
 
-  constructor(secret: Secret | undefined, salt: string) {
+  constructor(secret: Secret | undefined, salt: string, options: { remember?: number } = {}) {
+    this.#remember = options.remember ?? 0;
     // One derived key per secret and salt, so one secret can safely serve several purposes.
     this.#keys = resolveSecrets(secret).map((s) => createHmac('sha256', s).update(salt).digest());
   }
@@ -56,14 +59,12 @@ export class Signer {
 
   /** The value `signed` carries if one of the secrets signed it, else undefined. */
   unsign(signed: string): string | undefined {
+    if (this.#remember === 0) return this.#verify(signed);
     const known = this.#verified.get(signed);
     if (known !== undefined) return known;
     const value = this.#verify(signed);
-    if (value !== undefined && signed.length <= CACHED_LENGTH) {
-      if (this.#verified.size >= CACHED_VALUES) {
-        const [oldest] = this.#verified.keys();
-        this.#verified.delete(oldest as string);
-      }
+    if (value !== undefined && signed.length <= REMEMBERED_LENGTH) {
+      if (this.#verified.size >= this.#remember) this.#verified.clear();
       this.#verified.set(signed, value);
     }
     return value;
@@ -83,9 +84,8 @@ export class Signer {
   }
 }
 
-// Verified values are remembered up to this length (a session cookie is 66) and this many.
-const CACHED_LENGTH = 128;
-const CACHED_VALUES = 10_000;
+// Verified values are remembered up to this length (a session cookie is 66).
+const REMEMBERED_LENGTH = 128;
 
 // base64url of a SHA-256 digest: 32 bytes, 43 characters.
 const SIGNATURE_LENGTH = 43;
