@@ -1,13 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
+import { FIVE_TASKS } from './five-tasks.js';
 import { debugMessages, trpc } from './trpc.js';
-
-const FIVE_TASKS = [
-  'Water the plants',
-  'Call the bank',
-  'Book the tickets',
-  'Reply to Sam',
-  'Back up photos',
-];
 
 /** The task list: every action answers with a message, shown by the Toaster. */
 export function App() {

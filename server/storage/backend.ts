@@ -25,14 +25,10 @@ export interface Backend {
    */
   store(added: readonly StoredMessage[]): Promise<StoredMessage[]>;
   /**
-   * Who the request's messages are kept for, for messages sent from elsewhere (jobs, live
-   * delivery): starts a session if the request has none. Absent where messages live only in
+   * Everyone whose messages this request reads, the one it writes to first (a signed-in browser
+   * writes to its user and also reads its session); starts a session if the request has none.
+   * For messages sent from elsewhere (jobs, live delivery). Absent where messages live only in
    * the browser (the cookie storage).
-   */
-  recipient?(): Recipient;
-  /**
-   * Everyone whose messages this request reads, `recipient()` first: a signed-in browser reads
-   * its user's messages and its session's. Absent for the cookie storage.
    */
   readers?(): Recipient[];
 }

@@ -60,10 +60,6 @@ export class FallbackBackend implements Backend {
     }
   }
 
-  recipient(): Recipient {
-    return this.#server.recipient();
-  }
-
   readers(): Recipient[] {
     return this.#server.readers();
   }

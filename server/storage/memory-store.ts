@@ -1,23 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { StoredMessage } from '../../shared/message.js';
-import type { MessageStore } from './message-store.js';
+import type { DropEvent, DropReason, MessageStore } from './message-store.js';
+
+export type { DropEvent, DropReason } from './message-store.js';
+
 import { positiveInteger } from './positive-integer.js';
-
-/** Why a memory store let messages go without them being read. */
-export type DropReason =
-  /** The key had more than `maxMessagesPerKey`: its oldest went. */
-  | 'overflow'
-  /** More than `maxKeys` keys, or more than `maxBytes` in all: the least recently used key went. */
-  | 'evicted'
-  /** The key was not written for `ttlMs`. */
-  | 'expired';
-
-/** Messages a memory store let go unread, and why. */
-export interface DropEvent {
-  readonly key: string;
-  readonly messages: readonly StoredMessage[];
-  readonly reason: DropReason;
-}
 
 /** Bounds of a memory store. */
 export interface MemoryStoreOptions {

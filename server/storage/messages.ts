@@ -154,15 +154,7 @@ export class Messages<Tags extends TagMap = DefaultTags> {
    * Throws for the cookie storage, whose messages live in the browser alone.
    */
   recipient(): Recipient {
-    const recipient = this.#backend.recipient?.();
-    if (recipient === undefined) {
-      throw new Error(
-        'trpc-messages: the cookie storage keeps messages in the browser, out of reach of ' +
-          'anything but this request; use serverStorage() or fallbackStorage() to send messages ' +
-          'from elsewhere',
-      );
-    }
-    return recipient;
+    return this.readers()[0] as Recipient;
   }
 
   /**
@@ -170,8 +162,15 @@ export class Messages<Tags extends TagMap = DefaultTags> {
    * its user's and its session's. For live delivery, which watches them all.
    */
   readers(): Recipient[] {
-    const recipient = this.recipient();
-    return this.#backend.readers?.() ?? [recipient];
+    const readers = this.#backend.readers?.();
+    if (readers === undefined) {
+      throw new Error(
+        'trpc-messages: the cookie storage keeps messages in the browser, out of reach of ' +
+          'anything but this request; use serverStorage() or fallbackStorage() to send messages ' +
+          'from elsewhere',
+      );
+    }
+    return readers;
   }
 
   /** Whether changes (adds, a consume) wait for `update` to persist them. */

@@ -27,10 +27,6 @@ class RecipientBackend implements Backend {
     return [];
   }
 
-  recipient(): Recipient {
-    return this.#recipient;
-  }
-
   readers(): Recipient[] {
     return [this.#recipient];
   }

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { StoredMessage } from '../../shared/message.js';
-import type { DropEvent } from './memory-store.js';
 import { decodeMessages, encodeMessages } from './message-codec.js';
-import type { MessageStore } from './message-store.js';
+import type { DropEvent, MessageStore } from './message-store.js';
 import { positiveInteger } from './positive-integer.js';
 
 /**

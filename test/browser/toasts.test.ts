@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { FIVE_TASKS } from '../../demo/src/five-tasks.js';
 import {
   addTask,
   classesOf,
@@ -10,15 +11,6 @@ import {
   toastsWith,
   useDemoInBrowser,
 } from './demo-fixture.js';
-
-// The titles the demo's "Add five at once" button creates.
-const FIVE_TASKS = [
-  'Water the plants',
-  'Call the bank',
-  'Book the tickets',
-  'Reply to Sam',
-  'Back up photos',
-];
 
 describeInBrowser('the demo’s toasts, in Chromium', () => {
   const demo = useDemoInBrowser();
