@@ -1,4 +1,5 @@
-import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
@@ -175,19 +176,55 @@ interface ServerProcess {
 }
 
 /**
+ * Whether the servers get a core of their own: with `taskset` and two cores or more, the servers
+ * run on core 0 and this process (the load generator, and the redis-server it starts) on the
+ * others. Unpinned, the scheduler moves both across the cores, and each request also pays for
+ * the load generator evicting the server's caches: on the 2-core machine that added as much to a
+ * request's cost as everything trpc-messages does, and made rounds vary by 10%.
+ */
+function pinServers(): boolean {
+  if (availableParallelism() < 2 || spawnSync('taskset', ['--version']).error) {
+    console.warn(
+      '\nbench: taskset or a second core is missing: the servers are NOT pinned to a core\n',
+    );
+    return false;
+  }
+  const others = `1-${availableParallelism() - 1}`;
+  const pinned = spawnSync('taskset', [
+    '--all-tasks',
+    '--cpu-list',
+    '--pid',
+    others,
+    String(process.pid),
+  ]);
+  if (pinned.status !== 0) throw new Error(`bench: taskset failed: ${pinned.stderr.toString()}`);
+  return true;
+}
+
+/**
  * Starts `app` in a child process. A child, not this process, so that the server has a core and
  * an event loop of its own: sharing one with autocannon, each request would also pay for the load
  * generator's work, which is the same with and without messages and would squeeze every ratio
  * towards 1. One process per app keeps the apps' heaps and JIT state apart.
  */
-async function startServer(app: HttpApp, args: readonly string[] = []): Promise<ServerProcess> {
-  const child = fork(fileURLToPath(new URL('./http-server.ts', import.meta.url)), [app, ...args], {
+async function startServer(
+  app: HttpApp,
+  pinned: boolean,
+  args: readonly string[] = [],
+): Promise<ServerProcess> {
+  const node = [
+    process.execPath,
+    '--import',
+    'tsx',
     // BENCH_SERVER_FLAGS passes node flags to the servers, such as --cpu-prof to profile them.
-    execArgv: [
-      '--import',
-      'tsx',
-      ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),
-    ],
+    ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),
+    fileURLToPath(new URL('./http-server.ts', import.meta.url)),
+    app,
+    ...args,
+  ];
+  const [command, ...rest] = pinned ? ['taskset', '--cpu-list', '0', ...node] : node;
+  const child = spawn(command as string, rest, {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
   });
   const listening = await nextReport(child, app);
@@ -290,8 +327,9 @@ export async function benchHttp(): Promise<HttpFigure[]> {
   const seconds = fromEnv('BENCH_SECONDS', 5);
   const rounds = fromEnv('BENCH_ROUNDS', 3);
   const started: ServerProcess[] = [];
+  const pinned = pinServers();
   const serve = async (app: HttpApp, args?: readonly string[]) => {
-    const server = await startServer(app, args);
+    const server = await startServer(app, pinned, args);
     started.push(server);
     return server;
   };
@@ -306,9 +344,12 @@ export async function benchHttp(): Promise<HttpFigure[]> {
       ...(redis ? { redis: await serve('redis', [redis.url]) } : {}),
     };
     const runs: Run[] = [];
+    // BENCH_ONLY (a regular expression) picks cases by name, to study some; bare always runs.
+    const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
     for (const { name, app, calls } of cases) {
       const server = servers[app];
       if (!server) continue; // the redis cases, without redis-server
+      if (only && app !== 'bare' && !only.test(name)) continue;
       runs.push({
         name,
         app,

@@ -25,7 +25,8 @@ export function nodeExchange(req: IncomingMessage, res: ServerResponse): Respons
     },
     setCookie(name, header) {
       if (res.headersSent) throw new Error(`trpc-messages: cookie ${name} set after headers left`);
-      res.setHeader('set-cookie', [...setCookies().filter((h) => !setsCookie(h, name)), header]);
+      const others = setCookies().filter((h) => !setsCookie(h, name));
+      res.setHeader('set-cookie', others.length === 0 ? header : [...others, header]);
     },
     setHeader(name, value) {
       if (!res.headersSent) res.setHeader(name, value);

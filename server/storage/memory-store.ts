@@ -80,9 +80,14 @@ export class MemoryStore implements MessageStore {
     // it), so appending in place is safe and saves a copy per append.
     const held = previous?.messages ?? [];
     held.push(...messages);
+    let bytes = (previous?.bytes ?? 0) + sizeOf(messages);
     const excess = held.length - this.#maxMessagesPerKey;
-    if (excess > 0) this.#drop(key, held.splice(0, excess), 'overflow');
-    const entry = { messages: held, bytes: sizeOf(held), expiresAt: Date.now() + this.#ttlMs };
+    if (excess > 0) {
+      const dropped = held.splice(0, excess);
+      bytes -= sizeOf(dropped);
+      this.#drop(key, dropped, 'overflow');
+    }
+    const entry = { messages: held, bytes, expiresAt: Date.now() + this.#ttlMs };
     this.#entries.set(key, entry);
     this.#bytes += entry.bytes;
     // Evict the least recently used keys, never the one just written.

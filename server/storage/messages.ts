@@ -25,6 +25,8 @@ export interface MessagesOptions<Tags extends TagMap = DefaultTags> {
   readonly onError?: (error: unknown) => void;
 }
 
+const logError = (error: unknown) => console.error('trpc-messages:', error);
+
 /** Options of one added message. */
 export interface AddOptions {
   /** Space-separated tags put before the level tag in `tags` (class names for the UI). */
@@ -68,7 +70,7 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     assertLevel(level, 'the minimum level');
     this.#level = level;
     this.#eager = options.eager ?? false;
-    this.#onError = options.onError ?? ((error) => console.error('trpc-messages:', error));
+    this.#onError = options.onError ?? logError;
   }
 
   /** The minimum level a message needs to be stored, for this request. */

@@ -121,6 +121,17 @@ describe('MemoryStore bounds', () => {
     expect(store.bytes).toBe(0);
   });
 
+  it('counts the bytes of what a key holds after its oldest messages overflowed', async () => {
+    const trimmed = new MemoryStore({ maxMessagesPerKey: 2 });
+    for (const text of ['a long first message', 'two', 'three'])
+      await trimmed.append('a', make(text));
+    const fresh = new MemoryStore();
+    await fresh.append('a', make('two', 'three'));
+    expect(trimmed.bytes).toBe(fresh.bytes);
+    await trimmed.take('a');
+    expect(trimmed.bytes).toBe(0);
+  });
+
   it('counts a peek as a use, so the key peeked at is not the one evicted', async () => {
     const { store, drops } = recordingStore({ maxKeys: 3 });
     await store.append('a', make('a'));
