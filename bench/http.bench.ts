@@ -42,6 +42,13 @@ export interface HttpFigure {
   readonly requestsPerSecond: number;
   readonly lowest: number;
   readonly highest: number;
+  /**
+   * Requests/s over bare's, the median of the rounds' ratios: each round measures bare just
+   * before the case, so a slow spell of the machine falls on both sides of a ratio. 1 for bare.
+   */
+  readonly ratio: number;
+  /** The same, by CPU time per request: bare's over the case's. */
+  readonly cpuRatio: number;
   /** The server's CPU time over wall time: near 1 when the server, not the load, set the pace. */
   readonly serverCpu: number;
   /**
@@ -293,10 +300,23 @@ interface Run {
   readonly server: ServerProcess;
   readonly calls: Call[];
   readonly requestsPerSecond: number[];
+  readonly ratios: number[];
+  readonly cpuRatios: number[];
   cpuMicroseconds: number;
   seconds: number;
   requests: number;
   redisRoundTrips: number;
+}
+
+/** One measured load of a run: its requests/s and its server's CPU time per request. */
+interface Round {
+  readonly requestsPerSecond: number;
+  readonly cpuPerRequest: number;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 /**
@@ -319,13 +339,14 @@ async function startRedis(): Promise<RedisServer | undefined> {
 /**
  * Runs the HTTP throughput benchmark on loopback: one server process per app (the redis app on
  * a redis-server the bench starts, if installed), every case warmed up, then measured with
- * autocannon for BENCH_SECONDS (default 5) in each of BENCH_ROUNDS (default 3) rounds. Cases
- * take turns within a round, so a slow spell of the machine falls on all of them; each case's
- * figure is its median round.
+ * autocannon in BENCH_ROUNDS (default 5) rounds of BENCH_SECONDS (default 3). In each round every
+ * case runs right after a run of bare, and its ratio to bare is that pair's: on a shared machine
+ * whose speed drifts by 10% from one minute to the next, pairs taken seconds apart stay
+ * comparable. A case's figures are the medians of its rounds.
  */
 export async function benchHttp(): Promise<HttpFigure[]> {
-  const seconds = fromEnv('BENCH_SECONDS', 5);
-  const rounds = fromEnv('BENCH_ROUNDS', 3);
+  const seconds = fromEnv('BENCH_SECONDS', 3);
+  const rounds = fromEnv('BENCH_ROUNDS', 5);
   const started: ServerProcess[] = [];
   const pinned = pinServers();
   const serve = async (app: HttpApp, args?: readonly string[]) => {
@@ -356,6 +377,8 @@ export async function benchHttp(): Promise<HttpFigure[]> {
         server,
         calls: await calls(server.origin),
         requestsPerSecond: [],
+        ratios: [],
+        cpuRatios: [],
         cpuMicroseconds: 0,
         seconds: 0,
         requests: 0,
@@ -363,35 +386,48 @@ export async function benchHttp(): Promise<HttpFigure[]> {
       });
     }
     for (const run of runs) await load(run.server.origin, run.calls, WARM_UP_SECONDS);
+    const measure = async (run: Run): Promise<Round> => {
+      const meter = run.app === 'redis' ? redisAdmin : undefined;
+      const commandsBefore = meter && (await commandCounts(meter));
+      const cpuBefore = await run.server.cpuMicroseconds();
+      const result = await load(run.server.origin, run.calls, seconds);
+      const cpu = (await run.server.cpuMicroseconds()) - cpuBefore;
+      if (meter && commandsBefore) {
+        const ran = commandsBetween(commandsBefore, await commandCounts(meter));
+        run.redisRoundTrips += scriptRoundTrips(ran);
+      }
+      run.cpuMicroseconds += cpu;
+      run.seconds += result.duration;
+      run.requests += result.requests.total;
+      const round = {
+        requestsPerSecond: result.requests.total / result.duration,
+        cpuPerRequest: cpu / result.requests.total,
+      };
+      run.requestsPerSecond.push(round.requestsPerSecond);
+      return round;
+    };
+    const [bare, ...others] = runs;
+    if (bare?.app !== 'bare') throw new Error('bench: the bare case must come first');
     for (let round = 0; round < rounds; round += 1) {
-      for (const run of runs) {
-        const meter = run.app === 'redis' ? redisAdmin : undefined;
-        const commandsBefore = meter && (await commandCounts(meter));
-        const cpuBefore = await run.server.cpuMicroseconds();
-        const result = await load(run.server.origin, run.calls, seconds);
-        run.cpuMicroseconds += (await run.server.cpuMicroseconds()) - cpuBefore;
-        if (meter && commandsBefore) {
-          const ran = commandsBetween(commandsBefore, await commandCounts(meter));
-          run.redisRoundTrips += scriptRoundTrips(ran);
-        }
-        run.seconds += result.duration;
-        run.requests += result.requests.total;
-        run.requestsPerSecond.push(result.requests.total / result.duration);
+      for (const run of others) {
+        const before = await measure(bare);
+        const after = await measure(run);
+        run.ratios.push(after.requestsPerSecond / before.requestsPerSecond);
+        run.cpuRatios.push(before.cpuPerRequest / after.cpuPerRequest);
       }
     }
-    return runs.map((run) => {
-      const sorted = [...run.requestsPerSecond].sort((a, b) => a - b);
-      return {
-        name: run.name,
-        app: run.app,
-        requestsPerSecond: sorted[Math.floor(sorted.length / 2)] as number,
-        lowest: sorted[0] as number,
-        highest: sorted[sorted.length - 1] as number,
-        serverCpu: run.cpuMicroseconds / (run.seconds * 1e6),
-        cpuPerRequest: run.cpuMicroseconds / run.requests,
-        redisRoundTrips: run.app === 'redis' ? run.redisRoundTrips / run.requests : undefined,
-      };
-    });
+    return runs.map((run) => ({
+      name: run.name,
+      app: run.app,
+      requestsPerSecond: median(run.requestsPerSecond),
+      lowest: Math.min(...run.requestsPerSecond),
+      highest: Math.max(...run.requestsPerSecond),
+      ratio: run === bare ? 1 : median(run.ratios),
+      cpuRatio: run === bare ? 1 : median(run.cpuRatios),
+      serverCpu: run.cpuMicroseconds / (run.seconds * 1e6),
+      cpuPerRequest: run.cpuMicroseconds / run.requests,
+      redisRoundTrips: run.app === 'redis' ? run.redisRoundTrips / run.requests : undefined,
+    }));
   } finally {
     await Promise.all(started.map((server) => server.close()));
     redisAdmin?.disconnect();

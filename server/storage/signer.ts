@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A signing secret, or several: the first signs, every one verifies (rotation). */
 export type Secret = string | readonly string[];
@@ -39,7 +39,7 @@ export function resolveSecrets(secret: Secret | undefined): readonly string[] {
 
 /** Signs values with HMAC-SHA256 under a salt, and verifies them against every secret. */
 export class Signer {
-  readonly #keys: readonly Buffer[];
+  readonly #keys: readonly HmacKey[];
   // Values seen valid before, for a signer whose values come back again and again (a session
   // cookie, sent with every request): a browser's next requests skip the HMAC. Only a value
   // that verified can enter; when full, the memory starts over (cheaper than evicting one by one).
@@ -49,12 +49,14 @@ export class Signer {
   constructor(secret: Secret | undefined, salt: string, options: { remember?: number } = {}) {
     this.#remember = options.remember ?? 0;
     // One derived key per secret and salt, so one secret can safely serve several purposes.
-    this.#keys = resolveSecrets(secret).map((s) => createHmac('sha256', s).update(salt).digest());
+    this.#keys = resolveSecrets(secret).map(
+      (s) => new HmacKey(createHmac('sha256', s).update(salt).digest()),
+    );
   }
 
   /** `value` followed by a dot and its signature; safe in a cookie when `value` is. */
   sign(value: string): string {
-    return `${value}.${signature(this.#keys[0] as Buffer, value)}`;
+    return `${value}.${(this.#keys[0] as HmacKey).sign(value)}`;
   }
 
   /** The value `signed` carries if one of the secrets signed it, else undefined. */
@@ -78,7 +80,7 @@ export class Signer {
     const given = Buffer.from(signed.slice(dot + 1));
     if (given.length !== SIGNATURE_LENGTH) return undefined; // a non-ASCII character
     for (const key of this.#keys) {
-      if (timingSafeEqual(given, Buffer.from(signature(key, value)))) return value;
+      if (timingSafeEqual(given, Buffer.from(key.sign(value)))) return value;
     }
     return undefined;
   }
@@ -90,6 +92,39 @@ const REMEMBERED_LENGTH = 128;
 // base64url of a SHA-256 digest: 32 bytes, 43 characters.
 const SIGNATURE_LENGTH = 43;
 
-function signature(key: Buffer, value: string): string {
-  return createHmac('sha256', key).update(value).digest('base64url');
+// SHA-256 hashes blocks of 64 bytes, and its digests are 32 bytes long.
+const BLOCK_BYTES = 64;
+const DIGEST_BYTES = 32;
+
+/**
+ * HMAC-SHA256 (RFC 2104) under one key: H((K ^ opad) || H((K ^ ipad) || value)), in base64url.
+ * Written on two one-shot `hash` calls rather than with `createHmac` because `createHmac`
+ * allocates a native object per call, to be finalised by the garbage collector: in the HTTP
+ * benchmark, where a cookie storage request signs once, that took about 3% of bare tRPC’s
+ * throughput more. Tested against `createHmac` on arbitrary values.
+ */
+class HmacKey {
+  readonly #innerPad: Buffer;
+  // The outer hash's input: the key ^ opad, then room for the inner digest (reused: `hash` is
+  // synchronous and reads its input before returning).
+  readonly #outer: Buffer;
+
+  constructor(key: Buffer) {
+    if (key.length > BLOCK_BYTES) throw new RangeError('HmacKey: keys are at most 64 bytes');
+    this.#innerPad = Buffer.alloc(BLOCK_BYTES, 0x36);
+    this.#outer = Buffer.alloc(BLOCK_BYTES + DIGEST_BYTES);
+    this.#outer.fill(0x5c, 0, BLOCK_BYTES);
+    for (let i = 0; i < key.length; i += 1) {
+      this.#innerPad[i] = (this.#innerPad[i] as number) ^ (key[i] as number);
+      this.#outer[i] = (this.#outer[i] as number) ^ (key[i] as number);
+    }
+  }
+
+  sign(value: string): string {
+    const inner = Buffer.allocUnsafe(BLOCK_BYTES + Buffer.byteLength(value));
+    this.#innerPad.copy(inner);
+    inner.write(value, BLOCK_BYTES);
+    hash('sha256', inner, 'buffer').copy(this.#outer, BLOCK_BYTES);
+    return hash('sha256', this.#outer, 'base64url');
+  }
 }

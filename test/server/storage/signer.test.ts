@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveSecrets, Signer } from '../../../server/storage/signer.js';
@@ -29,6 +30,17 @@ describe('Signer', () => {
     expect(value).toBe('hello');
     expect(signature).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(signature, 'base64url')).toHaveLength(32);
+  });
+
+  it('signs as createHmac does, under the key derived from the secret and the salt', () => {
+    const secrets = ['s'.repeat(32), 'a', 'ü'.repeat(100)];
+    fc.assert(
+      fc.property(fc.constantFrom(...secrets), fc.string({ unit: 'binary' }), (secret, value) => {
+        const key = createHmac('sha256', secret).update(SALT).digest();
+        const expected = createHmac('sha256', key).update(value).digest('base64url');
+        expect(splitSigned(new Signer(secret, SALT).sign(value)).signature).toBe(expected);
+      }),
+    );
   });
 
   it('signs the same value the same way every time', () => {
