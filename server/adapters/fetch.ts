@@ -7,26 +7,48 @@ import { forwardedHttps, type ResponseExchange, setsCookie } from './response-ex
  * one per name, next to the app's own.
  */
 export function fetchExchange(req: Request, resHeaders: Headers): ResponseExchange {
-  let cookies: Record<string, string | undefined> | undefined;
-  return {
-    secure: req.url.startsWith('https:') || forwardedHttps(req.headers.get('x-forwarded-proto')),
-    cookie(name) {
-      if (cookies === undefined) {
-        const header = req.headers.get('cookie');
-        cookies = header ? parse(header) : {};
-      }
-      return cookies[name];
-    },
-    setCookie(name, header) {
-      // Headers can only delete every Set-Cookie at once: keep the others and append again.
-      const others = resHeaders.getSetCookie().filter((h) => !setsCookie(h, name));
-      resHeaders.delete('set-cookie');
-      for (const h of [...others, header]) resHeaders.append('set-cookie', h);
-    },
-    setHeader(name, value) {
-      resHeaders.set(name, value);
-    },
-    // The fetch adapter appends responseMeta's cookies to these headers: nothing is lost.
-    cookiesToRepeat: () => [],
-  };
+  return new FetchExchange(req, resHeaders);
+}
+
+// A class rather than an object of closures: one is made for every request.
+class FetchExchange implements ResponseExchange {
+  readonly #req: Request;
+  readonly #resHeaders: Headers;
+  #cookies: Record<string, string | undefined> | undefined;
+
+  constructor(req: Request, resHeaders: Headers) {
+    this.#req = req;
+    this.#resHeaders = resHeaders;
+  }
+
+  get secure(): boolean {
+    return (
+      this.#req.url.startsWith('https:') ||
+      forwardedHttps(this.#req.headers.get('x-forwarded-proto'))
+    );
+  }
+
+  cookie(name: string): string | undefined {
+    if (this.#cookies === undefined) {
+      const header = this.#req.headers.get('cookie');
+      this.#cookies = header ? parse(header) : {};
+    }
+    return this.#cookies[name];
+  }
+
+  setCookie(name: string, header: string): void {
+    // Headers can only delete every Set-Cookie at once: keep the others and append again.
+    const others = this.#resHeaders.getSetCookie().filter((h) => !setsCookie(h, name));
+    this.#resHeaders.delete('set-cookie');
+    for (const h of [...others, header]) this.#resHeaders.append('set-cookie', h);
+  }
+
+  setHeader(name: string, value: string): void {
+    this.#resHeaders.set(name, value);
+  }
+
+  // The fetch adapter appends responseMeta's cookies to these headers: nothing is lost.
+  cookiesToRepeat(): string[] {
+    return [];
+  }
 }

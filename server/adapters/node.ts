@@ -9,28 +9,48 @@ import { forwardedHttps, type ResponseExchange, setsCookie } from './response-ex
  * so cookies the app set with `res.setHeader` or `res.appendHeader` survive.
  */
 export function nodeExchange(req: IncomingMessage, res: ServerResponse): ResponseExchange {
-  let cookies: Record<string, string | undefined> | undefined;
-  const setCookies = (): string[] => {
-    const current = res.getHeader('set-cookie');
+  return new NodeExchange(req, res);
+}
+
+// A class rather than an object of closures: one is made for every request.
+class NodeExchange implements ResponseExchange {
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+  #cookies: Record<string, string | undefined> | undefined;
+
+  constructor(req: IncomingMessage, res: ServerResponse) {
+    this.#req = req;
+    this.#res = res;
+  }
+
+  get secure(): boolean {
+    return (
+      (this.#req.socket as Partial<TLSSocket>).encrypted === true ||
+      forwardedHttps(this.#req.headers['x-forwarded-proto']?.toString())
+    );
+  }
+
+  cookie(name: string): string | undefined {
+    const header = this.#req.headers.cookie;
+    this.#cookies ??= header ? parse(header) : {};
+    return this.#cookies[name];
+  }
+
+  setCookie(name: string, header: string): void {
+    if (this.#res.headersSent) {
+      throw new Error(`trpc-messages: cookie ${name} set after headers left`);
+    }
+    const others = this.cookiesToRepeat().filter((h) => !setsCookie(h, name));
+    this.#res.setHeader('set-cookie', others.length === 0 ? header : [...others, header]);
+  }
+
+  setHeader(name: string, value: string): void {
+    if (!this.#res.headersSent) this.#res.setHeader(name, value);
+  }
+
+  cookiesToRepeat(): string[] {
+    const current = this.#res.getHeader('set-cookie');
     if (current === undefined) return [];
     return Array.isArray(current) ? [...current] : [String(current)];
-  };
-  return {
-    secure:
-      (req.socket as Partial<TLSSocket>).encrypted === true ||
-      forwardedHttps(req.headers['x-forwarded-proto']?.toString()),
-    cookie(name) {
-      cookies ??= req.headers.cookie ? parse(req.headers.cookie) : {};
-      return cookies[name];
-    },
-    setCookie(name, header) {
-      if (res.headersSent) throw new Error(`trpc-messages: cookie ${name} set after headers left`);
-      const others = setCookies().filter((h) => !setsCookie(h, name));
-      res.setHeader('set-cookie', others.length === 0 ? header : [...others, header]);
-    },
-    setHeader(name, value) {
-      if (!res.headersSent) res.setHeader(name, value);
-    },
-    cookiesToRepeat: setCookies,
-  };
+  }
 }
