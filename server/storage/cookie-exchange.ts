@@ -21,17 +21,31 @@ export function createCookieExchange(
   cookieHeader: string | null | undefined,
   options: { secure: boolean },
 ): HeaderCookieExchange {
-  let cookies: Record<string, string | undefined> | undefined;
-  const outgoing = new Map<string, string>();
-  return {
-    secure: options.secure,
-    cookie(name) {
-      cookies ??= cookieHeader ? parse(cookieHeader) : {};
-      return cookies[name];
-    },
-    setCookie(name, header) {
-      outgoing.set(name, header);
-    },
-    setCookieHeaders: () => [...outgoing.values()],
-  };
+  return new HeaderExchange(cookieHeader, options.secure);
+}
+
+// A class rather than an object of closures: one is made for every request.
+class HeaderExchange implements HeaderCookieExchange {
+  readonly secure: boolean;
+  readonly #cookieHeader: string | null | undefined;
+  #cookies: Record<string, string | undefined> | undefined;
+  readonly #outgoing = new Map<string, string>();
+
+  constructor(cookieHeader: string | null | undefined, secure: boolean) {
+    this.#cookieHeader = cookieHeader;
+    this.secure = secure;
+  }
+
+  cookie(name: string): string | undefined {
+    this.#cookies ??= this.#cookieHeader ? parse(this.#cookieHeader) : {};
+    return this.#cookies[name];
+  }
+
+  setCookie(name: string, header: string): void {
+    this.#outgoing.set(name, header);
+  }
+
+  setCookieHeaders(): string[] {
+    return [...this.#outgoing.values()];
+  }
 }

@@ -104,27 +104,32 @@ const DIGEST_BYTES = 32;
  * throughput more. Tested against `createHmac` on arbitrary values.
  */
 class HmacKey {
-  readonly #innerPad: Buffer;
-  // The outer hash's input: the key ^ opad, then room for the inner digest (reused: `hash` is
-  // synchronous and reads its input before returning).
+  // The inner hash's input: the key ^ ipad, then the value; the outer's: the key ^ opad, then
+  // the inner digest. Both reused from call to call (`hash` reads its input before returning);
+  // the inner one grows to the longest value signed.
+  #inner: Buffer;
   readonly #outer: Buffer;
 
   constructor(key: Buffer) {
     if (key.length > BLOCK_BYTES) throw new RangeError('HmacKey: keys are at most 64 bytes');
-    this.#innerPad = Buffer.alloc(BLOCK_BYTES, 0x36);
-    this.#outer = Buffer.alloc(BLOCK_BYTES + DIGEST_BYTES);
-    this.#outer.fill(0x5c, 0, BLOCK_BYTES);
+    this.#inner = Buffer.alloc(BLOCK_BYTES + 1024, 0x36);
+    this.#outer = Buffer.alloc(BLOCK_BYTES + DIGEST_BYTES, 0x5c);
     for (let i = 0; i < key.length; i += 1) {
-      this.#innerPad[i] = (this.#innerPad[i] as number) ^ (key[i] as number);
+      this.#inner[i] = (this.#inner[i] as number) ^ (key[i] as number);
       this.#outer[i] = (this.#outer[i] as number) ^ (key[i] as number);
     }
   }
 
   sign(value: string): string {
-    const inner = Buffer.allocUnsafe(BLOCK_BYTES + Buffer.byteLength(value));
-    this.#innerPad.copy(inner);
-    inner.write(value, BLOCK_BYTES);
-    hash('sha256', inner, 'buffer').copy(this.#outer, BLOCK_BYTES);
+    // A UTF-16 unit takes at most 3 bytes of UTF-8.
+    const room = BLOCK_BYTES + value.length * 3;
+    if (this.#inner.length < room) {
+      const grown = Buffer.alloc(room);
+      this.#inner.copy(grown, 0, 0, BLOCK_BYTES);
+      this.#inner = grown;
+    }
+    const length = BLOCK_BYTES + this.#inner.write(value, BLOCK_BYTES);
+    hash('sha256', this.#inner.subarray(0, length), 'buffer').copy(this.#outer, BLOCK_BYTES);
     return hash('sha256', this.#outer, 'base64url');
   }
 }
