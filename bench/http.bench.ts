@@ -19,6 +19,7 @@ const SERVER_CORE = '0';
 // A fresh server needs 2 to 4 s of load for its JIT to settle here (its first 2 s ran at half
 // speed), so 1 s was not enough; the median round discards what is left.
 const WARM_UP_SECONDS = 3;
+const REWARM_SECONDS = 1;
 
 /** One HTTP request as a browser's tRPC client (httpLink) sends it. */
 interface Call {
@@ -399,6 +400,8 @@ export async function benchHttp(): Promise<HttpFigure[]> {
     }
     for (const run of runs) await load(run.server.origin, run.calls, WARM_UP_SECONDS);
     const measure = async (run: Run): Promise<Round> => {
+      // The server sat idle during the other cases' turns: load it again first, unmeasured.
+      await load(run.server.origin, run.calls, REWARM_SECONDS);
       const meter = run.app === 'redis' ? redisAdmin : undefined;
       const commandsBefore = meter && (await commandCounts(meter));
       const cpuBefore = await run.server.cpuMicroseconds();
