@@ -19,7 +19,6 @@ const SERVER_CORE = '0';
 // A fresh server needs 2 to 4 s of load for its JIT to settle here (its first 2 s ran at half
 // speed), so 1 s was not enough; the median round discards what is left.
 const WARM_UP_SECONDS = 3;
-const REWARM_SECONDS = 1;
 
 /** One HTTP request as a browser's tRPC client (httpLink) sends it. */
 interface Call {
@@ -348,87 +347,92 @@ async function startRedis(): Promise<RedisServer | undefined> {
 }
 
 /**
- * Runs the HTTP throughput benchmark on loopback: one server process per app (the redis app on
- * a redis-server the bench starts, if installed), every case warmed up, then measured with
- * autocannon in BENCH_ROUNDS (default 5) rounds of BENCH_SECONDS (default 3). In each round every
- * case runs right after a run of bare, and its ratio to bare is that pair's: on a shared machine
- * whose speed drifts by 10% from one minute to the next, pairs taken seconds apart stay
- * comparable. A case's figures are the medians of its rounds.
+ * Runs the HTTP throughput benchmark on loopback: bare tRPC's server throughout, and one app at a
+ * time (the redis app on a redis-server the bench starts, if installed), each case warmed up, then
+ * measured with autocannon in BENCH_ROUNDS (default 5) rounds of BENCH_SECONDS (default 3). In
+ * each round every case runs right after a run of bare, and its ratio to bare is that pair's: on
+ * a shared machine whose speed drifts by 10% from one minute to the next, pairs taken seconds
+ * apart stay comparable. A case's figures are the medians of its rounds.
  */
 export async function benchHttp(): Promise<HttpFigure[]> {
   const seconds = fromEnv('BENCH_SECONDS', 3);
   const rounds = fromEnv('BENCH_ROUNDS', 5);
-  const started: ServerProcess[] = [];
+  // BENCH_ONLY (a regular expression) picks cases by name, to study some; bare always runs.
+  const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
   const pinned = pinServers();
-  const serve = async (app: HttpApp, args?: readonly string[]) => {
-    const server = await startServer(app, pinned, args);
-    started.push(server);
-    return server;
-  };
   const redis = await startRedis();
   if (redis && pinned) pin(redis.pid(), SERVER_CORE);
   // Reads Redis's command counts around each round of the redis cases.
   const redisAdmin = redis && new Redis(redis.url);
-  try {
-    const servers: Partial<Record<HttpApp, ServerProcess>> = {
-      bare: await serve('bare'),
-      server: await serve('server'),
-      cookie: await serve('cookie'),
-      ...(redis ? { redis: await serve('redis', [redis.url]) } : {}),
+  const bareServer = await startServer('bare', pinned);
+  const prepare = async (
+    { name, app, calls, budgeted = false }: HttpCase,
+    server: ServerProcess,
+  ): Promise<Run> => {
+    const run: Run = {
+      name,
+      app,
+      budgeted,
+      server,
+      calls: await calls(server.origin),
+      requestsPerSecond: [],
+      ratios: [],
+      cpuRatios: [],
+      cpuMicroseconds: 0,
+      seconds: 0,
+      requests: 0,
+      redisRoundTrips: 0,
     };
-    const runs: Run[] = [];
-    // BENCH_ONLY (a regular expression) picks cases by name, to study some; bare always runs.
-    const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
-    for (const { name, app, calls, budgeted = false } of cases) {
-      const server = servers[app];
-      if (!server) continue; // the redis cases, without redis-server
-      if (only && app !== 'bare' && !only.test(name)) continue;
-      runs.push({
-        name,
-        app,
-        budgeted,
-        server,
-        calls: await calls(server.origin),
-        requestsPerSecond: [],
-        ratios: [],
-        cpuRatios: [],
-        cpuMicroseconds: 0,
-        seconds: 0,
-        requests: 0,
-        redisRoundTrips: 0,
-      });
+    await load(server.origin, run.calls, WARM_UP_SECONDS);
+    return run;
+  };
+  const measure = async (run: Run): Promise<Round> => {
+    const meter = run.app === 'redis' ? redisAdmin : undefined;
+    const commandsBefore = meter && (await commandCounts(meter));
+    const cpuBefore = await run.server.cpuMicroseconds();
+    const result = await load(run.server.origin, run.calls, seconds);
+    const cpu = (await run.server.cpuMicroseconds()) - cpuBefore;
+    if (meter && commandsBefore) {
+      const ran = commandsBetween(commandsBefore, await commandCounts(meter));
+      run.redisRoundTrips += scriptRoundTrips(ran);
     }
-    for (const run of runs) await load(run.server.origin, run.calls, WARM_UP_SECONDS);
-    const measure = async (run: Run): Promise<Round> => {
-      // The server sat idle during the other cases' turns: load it again first, unmeasured.
-      await load(run.server.origin, run.calls, REWARM_SECONDS);
-      const meter = run.app === 'redis' ? redisAdmin : undefined;
-      const commandsBefore = meter && (await commandCounts(meter));
-      const cpuBefore = await run.server.cpuMicroseconds();
-      const result = await load(run.server.origin, run.calls, seconds);
-      const cpu = (await run.server.cpuMicroseconds()) - cpuBefore;
-      if (meter && commandsBefore) {
-        const ran = commandsBetween(commandsBefore, await commandCounts(meter));
-        run.redisRoundTrips += scriptRoundTrips(ran);
-      }
-      run.cpuMicroseconds += cpu;
-      run.seconds += result.duration;
-      run.requests += result.requests.total;
-      const round = {
-        requestsPerSecond: result.requests.total / result.duration,
-        cpuPerRequest: cpu / result.requests.total,
-      };
-      run.requestsPerSecond.push(round.requestsPerSecond);
-      return round;
+    run.cpuMicroseconds += cpu;
+    run.seconds += result.duration;
+    run.requests += result.requests.total;
+    const round = {
+      requestsPerSecond: result.requests.total / result.duration,
+      cpuPerRequest: cpu / result.requests.total,
     };
-    const [bare, ...others] = runs;
-    if (bare?.app !== 'bare') throw new Error('bench: the bare case must come first');
-    for (let round = 0; round < rounds; round += 1) {
-      for (const run of others) {
-        const before = await measure(bare);
-        const after = await measure(run);
-        run.ratios.push(after.requestsPerSecond / before.requestsPerSecond);
-        run.cpuRatios.push(before.cpuPerRequest / after.cpuPerRequest);
+    run.requestsPerSecond.push(round.requestsPerSecond);
+    return round;
+  };
+  try {
+    const [bareCase, ...appCases] = cases;
+    if (bareCase?.app !== 'bare') throw new Error('bench: the bare case must come first');
+    const bare = await prepare(bareCase, bareServer);
+    const runs: Run[] = [bare];
+    // One app at a time, its server started for its cases and stopped after them: servers left
+    // idle beside the measured one on its core made its first case of each round 15 to 30% slower.
+    const apps = [...new Set(appCases.map((c) => c.app))];
+    for (const app of apps) {
+      if (app === 'redis' && !redis) continue; // without redis-server
+      const picked = appCases.filter((c) => c.app === app && (!only || only.test(c.name)));
+      if (picked.length === 0) continue;
+      const server = await startServer(app, pinned, redis && app === 'redis' ? [redis.url] : []);
+      try {
+        const appRuns: Run[] = [];
+        for (const httpCase of picked) appRuns.push(await prepare(httpCase, server));
+        for (let round = 0; round < rounds; round += 1) {
+          for (const run of appRuns) {
+            const before = await measure(bare);
+            const after = await measure(run);
+            run.ratios.push(after.requestsPerSecond / before.requestsPerSecond);
+            run.cpuRatios.push(before.cpuPerRequest / after.cpuPerRequest);
+          }
+        }
+        runs.push(...appRuns);
+      } finally {
+        await server.close();
       }
     }
     return runs.map((run) => ({
@@ -445,7 +449,7 @@ export async function benchHttp(): Promise<HttpFigure[]> {
       redisRoundTrips: run.app === 'redis' ? run.redisRoundTrips / run.requests : undefined,
     }));
   } finally {
-    await Promise.all(started.map((server) => server.close()));
+    await bareServer.close();
     redisAdmin?.disconnect();
     await redis?.stop();
   }
