@@ -5,7 +5,10 @@ import type { MessageList } from './message-list.js';
 export interface MessagesClient {
   readonly messages: {
     readonly consume: {
-      query(): Promise<{ readonly messages: readonly Message[] }>;
+      query(): Promise<{
+        readonly messages: readonly Message[];
+        readonly liveSignalsAll?: boolean;
+      }>;
     };
     readonly live?: {
       subscribe(
@@ -32,6 +35,8 @@ export class MessageConsumer {
   #next: Promise<void> | undefined;
   #watchers = 0;
   #stops: Array<() => void> = [];
+  // What the last consume said; until one answers, assume the live stream misses some messages.
+  #liveSignalsAll = false;
 
   constructor(
     client: MessagesClient,
@@ -98,9 +103,22 @@ export class MessageConsumer {
     };
   };
 
+  /**
+   * `trigger`, but firing only while the server's live stream misses some messages: those its
+   * storage keeps in the browser's cookie (fallbackStorage), which only a consume after the
+   * request that added them finds. For the mutation trigger in live mode.
+   */
+  unlessLiveSignalsAll(trigger: ConsumeTrigger): ConsumeTrigger {
+    return (consume) =>
+      trigger(() => {
+        if (!this.#liveSignalsAll) consume();
+      });
+  }
+
   async #run(): Promise<void> {
     try {
-      const { messages } = await this.#client.messages.consume.query();
+      const { messages, liveSignalsAll } = await this.#client.messages.consume.query();
+      this.#liveSignalsAll = liveSignalsAll ?? false;
       this.#list.push(messages);
     } catch (error) {
       this.#onError(error);

@@ -19,7 +19,8 @@ export interface UseMessagesResult {
 export interface UseMessagesOptions {
   /**
    * Receive messages as they are added on the server, over the `messages.live` subscription
-   * (needs `httpSubscriptionLink` and a server store), instead of asking after each mutation.
+   * (needs `httpSubscriptionLink` and a server store), instead of asking after each mutation
+   * (still asked with fallbackStorage, whose cookie holds messages the stream cannot see).
    */
   readonly live?: boolean;
 }
@@ -41,8 +42,11 @@ export function useMessages(
       consumer.watch([
         windowFocused,
         reconnected,
-        // Live, messages come as they are added: no need to ask after each mutation.
-        live ? consumer.live : mutationSettled(queryClient),
+        ...(live
+          ? // Signalled as they are added, messages need no consume after each mutation, unless
+            // the server keeps some in the cookie (fallbackStorage), out of the stream's sight.
+            [consumer.live, consumer.unlessLiveSignalsAll(mutationSettled(queryClient))]
+          : [mutationSettled(queryClient)]),
       ]),
     [consumer, queryClient, live],
   );

@@ -64,4 +64,9 @@ export interface Storage {
   open(exchange: CookieExchange, options?: OpenOptions): Backend;
   /** The server store, where messages can be sent from outside a request (none for cookies). */
   readonly store?: MessageStore;
+  /**
+   * Whether a request's messages may stay in the browser's cookie rather than reach `store`
+   * (cookieStorage, fallbackStorage): the live stream, which watches the store, misses those.
+   */
+  readonly keepsInCookie?: boolean;
 }

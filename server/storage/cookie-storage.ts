@@ -225,6 +225,7 @@ export class CookieBackend implements Backend {
 export function cookieStorage(options: CookieStorageOptions = {}): Storage {
   const format = new CookieFormat(options);
   return {
+    keepsInCookie: true,
     open: (exchange, options) => new CookieBackend(format, exchange, 'drop-oldest', options),
   };
 }

@@ -75,6 +75,7 @@ export function fallbackStorage(options: FallbackStorageOptions = {}): Storage {
   const sessions = new ServerSessions({ ...options.server, secret: options.secret });
   return {
     store: sessions.store,
+    keepsInCookie: true,
     open(exchange, options: OpenOptions = {}) {
       // No session up front otherwise: with one, every consume would read the store.
       const server = new ServerBackend(sessions, exchange, {

@@ -136,6 +136,9 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
     return result;
   }
 
+  // Whether `live` signals every message: false when some may stay in the browser's cookie,
+  // where only a consume after the request that added them finds them.
+  const liveSignalsAll = storage.store !== undefined && storage.keepsInCookie !== true;
   const t = initTRPC.context<MessagesContext<Tags>>().create();
   const consume = t.procedure.use(persist).query(async ({ ctx, path }) => {
     if (!ctx.messages) {
@@ -152,7 +155,7 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
     } catch (error) {
       fail(error, path);
     }
-    return { messages: unread, levels: DEFAULT_LEVELS };
+    return { messages: unread, levels: DEFAULT_LEVELS, liveSignalsAll };
   });
   const consumeProcedures = new WeakSet<object>([consume]);
 

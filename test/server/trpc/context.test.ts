@@ -3,6 +3,7 @@ import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import type { Storage } from '../../../server/storage/backend.js';
 import { createCookieExchange } from '../../../server/storage/cookie-exchange.js';
 import { cookieStorage } from '../../../server/storage/cookie-storage.js';
+import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
 import type { MessageStore } from '../../../server/storage/message-store.js';
 import { Messages } from '../../../server/storage/messages.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
@@ -43,7 +44,22 @@ async function failure(call: Promise<unknown>): Promise<TRPCClientError<TestRout
 }
 
 /** A body of messages.consume that holds no message. */
-const noMessages = { result: { data: { messages: [], levels: DEFAULT_LEVELS } } };
+const noMessages = {
+  result: { data: { messages: [], levels: DEFAULT_LEVELS, liveSignalsAll: expect.any(Boolean) } },
+};
+
+describe('what consume tells the client of live delivery', () => {
+  it.each([
+    { name: 'serverStorage', storage: () => serverStorage({ secret }), all: true },
+    { name: 'fallbackStorage', storage: () => fallbackStorage({ secret }), all: false },
+    { name: 'cookieStorage', storage: () => cookieStorage({ secret }), all: false },
+  ])('with $name, says whether live signals every message ($all)', async ({ storage, all }) => {
+    const app = await serve({ storage: storage() });
+    const { client } = createRecordingBrowser(app.url);
+
+    expect((await client.messages.consume.query()).liveSignalsAll).toBe(all);
+  });
+});
 
 describe('reading without consuming', () => {
   it('leaves the messages to the next consume after ping and count queries, alone or batched', async () => {
@@ -115,6 +131,7 @@ describe('custom levels', () => {
     expectTypeOf(client.messages.consume.query).returns.resolves.toEqualTypeOf<{
       messages: Message[];
       levels: typeof DEFAULT_LEVELS;
+      liveSignalsAll: boolean;
     }>();
   });
 
@@ -370,6 +387,7 @@ describe('a store that is down', () => {
     expect(await client.messages.consume.query()).toEqual({
       messages: [],
       levels: DEFAULT_LEVELS,
+      liveSignalsAll: true,
     });
     expect(last().status).toBe(200);
     expect(onError).toHaveBeenCalledWith(down, { path: 'messages.consume' });
