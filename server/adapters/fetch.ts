@@ -1,4 +1,4 @@
-import { parse } from 'cookie';
+import { RequestCookies } from '../storage/cookie-exchange.js';
 import { forwardedHttps, type ResponseExchange, setsCookie } from './response-exchange.js';
 
 /**
@@ -11,12 +11,12 @@ export function fetchExchange(req: Request, resHeaders: Headers): ResponseExchan
 }
 
 // A class rather than an object of closures: one is made for every request.
-class FetchExchange implements ResponseExchange {
+class FetchExchange extends RequestCookies implements ResponseExchange {
   readonly #req: Request;
   readonly #resHeaders: Headers;
-  #cookies: Record<string, string | undefined> | undefined;
 
   constructor(req: Request, resHeaders: Headers) {
+    super();
     this.#req = req;
     this.#resHeaders = resHeaders;
   }
@@ -28,12 +28,8 @@ class FetchExchange implements ResponseExchange {
     );
   }
 
-  cookie(name: string): string | undefined {
-    if (this.#cookies === undefined) {
-      const header = this.#req.headers.get('cookie');
-      this.#cookies = header ? parse(header) : {};
-    }
-    return this.#cookies[name];
+  protected cookieHeader(): string | null {
+    return this.#req.headers.get('cookie');
   }
 
   setCookie(name: string, header: string): void {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { parse } from 'cookie';
+import { RequestCookies } from '../storage/cookie-exchange.js';
 import { forwardedHttps, type ResponseExchange, setsCookie } from './response-exchange.js';
 
 /**
@@ -13,12 +13,12 @@ export function nodeExchange(req: IncomingMessage, res: ServerResponse): Respons
 }
 
 // A class rather than an object of closures: one is made for every request.
-class NodeExchange implements ResponseExchange {
+class NodeExchange extends RequestCookies implements ResponseExchange {
   readonly #req: IncomingMessage;
   readonly #res: ServerResponse;
-  #cookies: Record<string, string | undefined> | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse) {
+    super();
     this.#req = req;
     this.#res = res;
   }
@@ -30,10 +30,8 @@ class NodeExchange implements ResponseExchange {
     );
   }
 
-  cookie(name: string): string | undefined {
-    const header = this.#req.headers.cookie;
-    this.#cookies ??= header ? parse(header) : {};
-    return this.#cookies[name];
+  protected cookieHeader(): string | undefined {
+    return this.#req.headers.cookie;
   }
 
   setCookie(name: string, header: string): void {

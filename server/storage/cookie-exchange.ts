@@ -10,6 +10,23 @@ export interface CookieExchange {
   readonly secure: boolean;
 }
 
+/** The cookie reading every exchange shares: the request's Cookie header, parsed on first use. */
+export abstract class RequestCookies {
+  #cookies: Record<string, string | undefined> | undefined;
+
+  /** The request's Cookie header, if it sent one. */
+  protected abstract cookieHeader(): string | null | undefined;
+
+  /** The value of the request's cookie `name`, if it sent one. */
+  cookie(name: string): string | undefined {
+    if (this.#cookies === undefined) {
+      const header = this.cookieHeader();
+      this.#cookies = header ? parse(header) : {};
+    }
+    return this.#cookies[name];
+  }
+}
+
 /** A cookie exchange over a raw `Cookie` header that collects the Set-Cookie headers to send. */
 export interface HeaderCookieExchange extends CookieExchange {
   /** The Set-Cookie headers to send, one per cookie name. */
@@ -25,20 +42,19 @@ export function createCookieExchange(
 }
 
 // A class rather than an object of closures: one is made for every request.
-class HeaderExchange implements HeaderCookieExchange {
+class HeaderExchange extends RequestCookies implements HeaderCookieExchange {
   readonly secure: boolean;
   readonly #cookieHeader: string | null | undefined;
-  #cookies: Record<string, string | undefined> | undefined;
   readonly #outgoing = new Map<string, string>();
 
   constructor(cookieHeader: string | null | undefined, secure: boolean) {
+    super();
     this.#cookieHeader = cookieHeader;
     this.secure = secure;
   }
 
-  cookie(name: string): string | undefined {
-    this.#cookies ??= this.#cookieHeader ? parse(this.#cookieHeader) : {};
-    return this.#cookies[name];
+  protected cookieHeader(): string | null | undefined {
+    return this.#cookieHeader;
   }
 
   setCookie(name: string, header: string): void {
