@@ -53,11 +53,13 @@ export { type AddMessageOptions, addMessage, MessageFailure } from './trpc/add-m
 export {
   type CreateMessagesOptions,
   createMessages,
-  type FetchRequestOptions,
-  type MessagesContext,
-  MessagesDroppedError,
   type MessagesKit,
-  type NodeRequestOptions,
-  type RequestMessagesOptions,
 } from './trpc/create-messages.js';
+export type {
+  FetchRequestOptions,
+  NodeRequestOptions,
+  RequestMessagesOptions,
+} from './trpc/from-request.js';
+export type { MessagesContext } from './trpc/messages-context.js';
+export { MessagesDroppedError } from './trpc/reporter.js';
 export { type SuccessMessageArgs, successMessage } from './trpc/success-message.js';

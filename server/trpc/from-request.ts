@@ -1,0 +1,103 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TRPCRequestInfo } from '@trpc/server/http';
+import type { TagMap } from '../../shared/tags.js';
+import { fetchExchange } from '../adapters/fetch.js';
+import { nodeExchange } from '../adapters/node.js';
+import type { Storage } from '../storage/backend.js';
+import { Messages, type MessagesOptions } from '../storage/messages.js';
+import type { Reporter } from './reporter.js';
+import { requestStates } from './request-state.js';
+
+/** What `createContext` receives from the node adapters (standalone, express, node:http). */
+export interface NodeRequestOptions {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly info?: TRPCRequestInfo;
+}
+
+/** What `createContext` receives from the fetch adapter (Hono, Next.js, Bun, Deno, edge). */
+export interface FetchRequestOptions {
+  readonly req: Request;
+  readonly resHeaders: Headers;
+  readonly info?: TRPCRequestInfo;
+}
+
+/** What `fromRequest` may know of a request beyond its HTTP exchange. */
+export interface RequestMessagesOptions {
+  /**
+   * The signed-in user's id: their messages are kept under it (server-side storages), so they
+   * follow them across devices and can be sent from jobs by user id. Leave it out for visitors.
+   */
+  readonly userId?: string | number | undefined;
+}
+
+/** What `fromRequest` needs of its kit. */
+export interface RequestMessagesSetup<Tags extends TagMap> {
+  readonly storage: Storage;
+  readonly messageOptions: MessagesOptions<Tags>;
+  readonly reporter: Reporter;
+  /** The kit's `messages.consume`: a request that calls it is never cached. */
+  readonly consume: object;
+}
+
+/** Builds `fromRequest`: one request's `Messages`, for `createContext`. */
+export function createFromRequest<Tags extends TagMap>(setup: RequestMessagesSetup<Tags>) {
+  const { storage, messageOptions, reporter } = setup;
+  const production = process.env.NODE_ENV === 'production';
+  const reportRecovered = (error: unknown) => reporter.report(error);
+  let persistMissingWarned = false;
+
+  return function fromRequest(
+    opts: NodeRequestOptions | FetchRequestOptions,
+    request: RequestMessagesOptions = {},
+  ): Messages<Tags> {
+    const exchange =
+      'resHeaders' in opts
+        ? fetchExchange(opts.req, opts.resHeaders)
+        : nodeExchange(opts.req, opts.res);
+    const info = opts.info;
+    // Streamed batches and subscriptions send their headers before the procedures run.
+    const headersFirst = info?.accept === 'application/jsonl' || info?.type === 'subscription';
+    const consumes = info?.calls.some((call) => call.procedure === setup.consume) ?? false;
+    if (consumes) exchange.setHeader('cache-control', 'no-store');
+    const messages: Messages<Tags> = new Messages<Tags>(
+      // The Toaster consumes on mount: a session given then is shared by the page's next
+      // requests, even concurrent ones.
+      storage.open(exchange, {
+        headersFirst,
+        startSession: consumes,
+        userId: request.userId === undefined ? undefined : String(request.userId),
+        onError: reportRecovered,
+      }),
+      info?.type === 'subscription'
+        ? {
+            ...messageOptions,
+            // A subscription's work outlives its middleware: persist each change as made.
+            eager: true,
+            onError: (error) => {
+              const path = info.calls[0]?.path;
+              try {
+                reporter.fail(messages, error, path);
+              } catch (thrown) {
+                // No call is left to fail: the subscription's stream is under way.
+                reporter.report(thrown, path);
+              }
+            },
+          }
+        : messageOptions,
+    );
+    requestStates.set(messages, { exchange, noStore: consumes });
+    // The commonest mistake, made visible: messages queued but never persisted.
+    if ('res' in opts && !production) {
+      opts.res.once('finish', () => {
+        if (!messages.unsaved || reporter.failed(messages) || persistMissingWarned) return;
+        persistMissingWarned = true;
+        console.warn(
+          'trpc-messages: a request queued messages that were never stored; add the persist ' +
+            'middleware to your base procedure: t.procedure.use(messages.persist)',
+        );
+      });
+    }
+    return messages;
+  };
+}

@@ -1,0 +1,52 @@
+import { type Recipient, recipientKey } from '../storage/backend.js';
+import type { MessageStore } from '../storage/message-store.js';
+import type { Reporter } from './reporter.js';
+
+/** What `messages.live` sends: messages are waiting for the caller, to be consumed. */
+export interface LiveSignal {
+  readonly waiting: true;
+}
+
+/**
+ * The signals of `messages.live` for `readers` (a request's): one at once if messages are
+ * already waiting, then one whenever the store hears of new ones, until `signal` aborts.
+ */
+export async function* liveSignals(
+  store: MessageStore,
+  readers: readonly Recipient[],
+  reporter: Reporter,
+  path: string,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<LiveSignal> {
+  const keys = readers.map(recipientKey);
+  let waiting = false;
+  let wake: (() => void) | undefined;
+  const stops = keys.map((key) =>
+    store.watch(key, () => {
+      waiting = true;
+      wake?.();
+    }),
+  );
+  const stopped = new Promise<void>((resolve) => {
+    if (signal?.aborted) resolve();
+    signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  try {
+    try {
+      const held = await Promise.all(keys.map((key) => store.peek(key)));
+      waiting = held.some((messages) => messages.length > 0);
+    } catch (error) {
+      reporter.report(error, path); // the client's own consumes will find them
+    }
+    while (!signal?.aborted) {
+      if (waiting) {
+        waiting = false;
+        yield { waiting: true };
+        continue;
+      }
+      await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stopped]);
+    }
+  } finally {
+    for (const stop of stops) stop();
+  }
+}

@@ -1,0 +1,62 @@
+import type { StoredMessage } from '../../shared/message.js';
+import { StreamedCookieError } from '../storage/cookie-storage.js';
+
+/** Where a failure of messages work happened: the procedure's path, when there is one. */
+export interface FailureSite {
+  readonly path?: string;
+}
+
+/** Told when messages could not be stored or read; the request itself goes on. */
+export type ErrorReporter = (error: unknown, where: FailureSite) => void;
+
+/** Messages could not all be kept; `messages` were dropped (cookie storage over its budget). */
+export class MessagesDroppedError extends Error {
+  readonly messages: readonly StoredMessage[];
+  constructor(messages: readonly StoredMessage[]) {
+    super(`trpc-messages: ${messages.length} message(s) did not fit the storage and were dropped`);
+    this.name = 'MessagesDroppedError';
+    this.messages = messages;
+  }
+}
+
+const logError: ErrorReporter = (error) => console.error('trpc-messages:', error);
+
+/**
+ * The kit's policy for failures of messages work: they are reported, never turned into a failed
+ * call, except for misconfigurations in development, which are thrown so they are seen.
+ */
+export class Reporter {
+  readonly #report: ErrorReporter;
+  readonly #production = process.env.NODE_ENV === 'production';
+  #streamedCookieLogged = false;
+  // Requests whose messages a store refused: that was reported, so they are not "never stored".
+  readonly #failed = new WeakSet<object>();
+
+  constructor(report: ErrorReporter = logError) {
+    this.#report = report;
+  }
+
+  /** Reports `error`, with the path of the procedure it happened in. */
+  report(error: unknown, path?: string): void {
+    this.#report(error, path === undefined ? {} : { path });
+  }
+
+  /**
+   * Reports a failure of the request whose messages are `messages`; a streamed response used
+   * with the cookie storage is thrown in development, and logged once in production.
+   */
+  fail(messages: object, error: unknown, path?: string): void {
+    this.#failed.add(messages);
+    if (error instanceof StreamedCookieError) {
+      if (!this.#production) throw error;
+      if (this.#streamedCookieLogged) return;
+      this.#streamedCookieLogged = true;
+    }
+    this.report(error, path);
+  }
+
+  /** Whether a failure of the request whose messages are `messages` was reported. */
+  failed(messages: object): boolean {
+    return this.#failed.has(messages);
+  }
+}

@@ -1,0 +1,11 @@
+import type { ResponseExchange } from '../adapters/response-exchange.js';
+
+/** What the kit keeps of one request beyond its `Messages`: its response, and how to answer. */
+export interface RequestState {
+  readonly exchange: ResponseExchange;
+  /** The request consumes messages: its response must never be cached. */
+  readonly noStore: boolean;
+}
+
+/** Each request's state, by its `Messages` (the one thing of it every piece of the kit sees). */
+export const requestStates = new WeakMap<object, RequestState>();
