@@ -3,7 +3,7 @@ export { nodeExchange } from './adapters/node.js';
 export type { ResponseExchange } from './adapters/response-exchange.js';
 export {
   type Backend,
-  type Loaded,
+  type Committed,
   type OpenOptions,
   type Recipient,
   recipientKey,
@@ -28,10 +28,18 @@ export {
   MemoryStore,
   type MemoryStoreOptions,
 } from './storage/memory-store.js';
-export type { MessageStore } from './storage/message-store.js';
+export type {
+  HandOut,
+  HeldLease,
+  Lease,
+  MessageStore,
+  StoreChange,
+} from './storage/message-store.js';
 export {
   type AddOptions,
+  DEFAULT_LEASE_MS,
   DEFAULT_MAX_MESSAGE_BYTES,
+  type Delivery,
   Messages,
   type MessagesOptions,
 } from './storage/messages.js';

@@ -1,29 +1,26 @@
 import type { StoredMessage } from '../../shared/message.js';
 import type { CookieExchange } from './cookie-exchange.js';
-import type { MessageStore } from './message-store.js';
+import type { MessageStore, StoreChange } from './message-store.js';
 
-/** What a backend's load returns: the stored messages and whether they are all there were. */
-export interface Loaded {
-  readonly messages: readonly StoredMessage[];
-  /** False when the backend knows more messages were meant for it than it holds (cookie overflow). */
-  readonly allRetrieved: boolean;
+/** What a backend's step did: the messages it handed out, and those it could not keep. */
+export interface Committed {
+  readonly handedOut: StoredMessage[];
+  readonly unstored: StoredMessage[];
 }
 
 /**
  * One request's view of where messages are kept (Django's `_get` and `_store`, made atomic).
- * A backend tracks what it loaded, so `store` is told only what changed.
+ * A backend tracks what it read, so each step is told only what changed.
  */
 export interface Backend {
+  /** The stored messages, left as they are (for `count` and `peek`). */
+  peek(): Promise<StoredMessage[]>;
   /**
-   * Reads the stored messages. With `take`, the read also removes them (atomically, where the
-   * backend is shared between requests): they now belong to this request.
+   * One step of the request, atomic where the backend is shared between requests: removes the
+   * acknowledged ids, keeps the added messages (leased, with a lease), and hands messages out
+   * (see `HandOut`). Returns what it handed out and the messages it could not keep.
    */
-  load(take: boolean): Promise<Loaded>;
-  /**
-   * Persists the request's outcome: what it held, less what `load(true)` took, plus `added`.
-   * Returns the messages it could not keep.
-   */
-  store(added: readonly StoredMessage[]): Promise<StoredMessage[]>;
+  commit(change: StoreChange): Promise<Committed>;
   /**
    * Everyone whose messages this request reads, the one it writes to first (a signed-in browser
    * writes to its user and also reads its session); starts a session if the request has none.

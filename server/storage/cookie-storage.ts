@@ -1,9 +1,16 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { StoredMessage } from '../../shared/message.js';
-import type { Backend, Loaded, OpenOptions, Storage } from './backend.js';
+import type { Backend, Committed, OpenOptions, Storage } from './backend.js';
 import type { CookieExchange } from './cookie-exchange.js';
 import { type CookieOptions, CookieWriter } from './cookie-options.js';
 import { type DecodedMessages, decodeMessages, encodeMessages } from './message-codec.js';
+import {
+  assertLeaseFor,
+  type HandOut,
+  type HeldLease,
+  type Lease,
+  type StoreChange,
+} from './message-store.js';
 import { type Secret, Signer } from './signer.js';
 
 /** The default budget for the cookie's value, in bytes (Django's limit). */
@@ -57,10 +64,14 @@ export class CookieFormat {
     this.#signer = new Signer(options.secret, 'trpc-messages.cookie');
   }
 
-  /** The signed cookie value for `messages` ('' for none). */
-  encode(messages: readonly StoredMessage[], notFinished: boolean): string {
+  /** The signed cookie value for `messages` and their leases ('' for none). */
+  encode(
+    messages: readonly StoredMessage[],
+    notFinished: boolean,
+    leases?: ReadonlyMap<string, HeldLease>,
+  ): string {
     if (messages.length === 0 && !notFinished) return '';
-    const json = encodeMessages(messages, notFinished);
+    const json = encodeMessages(messages, notFinished, leases);
     const bytes = Buffer.from(json);
     let body = JSON_FORMAT + bytes.toString('base64url');
     // Never write a body that decode would refuse to inflate.
@@ -92,13 +103,16 @@ export class CookieFormat {
 
   /**
    * The longest run of `messages` that fits the budget, taken from the end (`drop-oldest`) or
-   * the start (`hand-on-newest`), and the messages left out.
+   * the start (`hand-on-newest`), and the messages left out; marked "not finished" when some are
+   * left out or `notFinished` says others are elsewhere already.
    */
   fit(
     messages: readonly StoredMessage[],
     overflow: Overflow,
+    leases?: ReadonlyMap<string, HeldLease>,
+    notFinished = false,
   ): { value: string; kept: StoredMessage[]; unstored: StoredMessage[] } {
-    const whole = this.encode(messages, false);
+    const whole = this.encode(messages, notFinished, leases);
     if (whole.length <= this.maxBytes) return { value: whole, kept: [...messages], unstored: [] };
     const take = (count: number) =>
       overflow === 'drop-oldest'
@@ -111,7 +125,7 @@ export class CookieFormat {
     let best = { count: 0, value: this.encode([], true) };
     while (low <= high) {
       const count = (low + high) >> 1;
-      const value = this.encode(take(count), true);
+      const value = this.encode(take(count), true, leases);
       if (value.length <= this.maxBytes) {
         best = { count, value };
         low = count + 1;
@@ -150,7 +164,6 @@ export class CookieBackend implements Backend {
   // The cookie's value as the browser will have it after this response, and what it holds.
   #value: string | undefined;
   #state: DecodedMessages | undefined;
-  #taken = false;
 
   constructor(
     format: CookieFormat,
@@ -164,45 +177,100 @@ export class CookieBackend implements Backend {
     this.#headersFirst = options.headersFirst ?? false;
   }
 
-  async load(take: boolean): Promise<Loaded> {
+  async peek(): Promise<StoredMessage[]> {
     // Reading is possible, but what is read could never be cleared: it would come back.
     if (this.#headersFirst) throw new StreamedCookieError();
-    const state = this.#current();
-    if (take) this.#taken = true;
-    return { messages: state.messages, allRetrieved: !state.notFinished };
+    return [...this.#current().messages];
   }
 
-  async store(added: readonly StoredMessage[]): Promise<StoredMessage[]> {
+  /**
+   * The cookie is rewritten with what the step leaves. Messages handed out under a lease stay in
+   * it, marked with the lease, until acknowledged: a response lost on its way leaves them there.
+   */
+  async commit(change: StoreChange): Promise<Committed> {
+    assertLeaseFor(change);
+    const { added = [], acked = [], lease, handOut = 'none' } = change;
     if (this.#headersFirst) {
-      if (added.length === 0) return [];
+      if (added.length === 0 && acked.length === 0 && handOut === 'none') {
+        return { handedOut: [], unstored: [] };
+      }
       throw new StreamedCookieError();
     }
     const state = this.#current();
+    const gone = new Set(acked);
+    const held = gone.size > 0 ? state.messages.filter((m) => !gone.has(m.id)) : state.messages;
+    if (handOut === 'take') {
+      this.#write([], new Map(), 'drop-oldest', false);
+      return { handedOut: [...held, ...added], unstored: [] };
+    }
     // Under fallback, a cookie that already overflowed must not take new messages: they would
     // be read before the older ones kept by the next backend.
-    if (!this.#taken && state.notFinished && this.#overflow === 'hand-on-newest') return [...added];
-    return this.#write(added, this.#overflow);
+    const handsOn = state.notFinished && this.#overflow === 'hand-on-newest';
+    const kept = handsOn ? held : [...held, ...added];
+    const now = Date.now();
+    const leases = new Map(state.leases);
+    for (const id of gone) leases.delete(id);
+    if (lease) {
+      const renewed = { holder: lease.holder, until: now + lease.ms };
+      if (!handsOn) for (const message of added) leases.set(message.id, renewed);
+    }
+    const handedOut =
+      handOut === 'none' || lease === undefined ? [] : handOutOf(kept, leases, handOut, lease, now);
+    // The "not finished" mark stays until the messages elsewhere are taken: new messages must
+    // not be read before them.
+    const unstored = this.#write(kept, leases, this.#overflow, handsOn);
+    if (this.#overflow === 'drop-oldest') return { handedOut, unstored };
+    // Handed on, they are the next backend's to keep and hand out.
+    return {
+      handedOut: handedOut.filter((m) => !unstored.includes(m)),
+      unstored: handsOn ? [...unstored, ...added] : unstored,
+    };
   }
 
   /**
    * Keeps `messages` the next backend could not take (a store that is down): added after the
-   * cookie's own, the oldest dropped if they do not all fit. Returns those dropped.
+   * cookie's own, under `lease` if given, the oldest dropped if they do not all fit. Returns
+   * those kept and those dropped.
    */
-  keep(messages: readonly StoredMessage[]): StoredMessage[] {
-    return this.#write(messages, 'drop-oldest');
+  keep(
+    messages: readonly StoredMessage[],
+    lease: Lease | undefined,
+  ): { kept: StoredMessage[]; dropped: StoredMessage[] } {
+    const state = this.#current();
+    const leases = new Map(state.leases);
+    if (lease) {
+      const held = { holder: lease.holder, until: Date.now() + lease.ms };
+      for (const message of messages) leases.set(message.id, held);
+    }
+    const dropped = this.#write(
+      [...state.messages, ...messages],
+      leases,
+      'drop-oldest',
+      state.notFinished,
+    );
+    return { kept: messages.filter((m) => !dropped.includes(m)), dropped };
   }
 
-  #write(added: readonly StoredMessage[], overflow: Overflow): StoredMessage[] {
-    const held = this.#taken ? [] : this.#current().messages;
-    const { value, kept, unstored } = this.#format.fit([...held, ...added], overflow);
+  #write(
+    messages: readonly StoredMessage[],
+    leases: Map<string, HeldLease>,
+    overflow: Overflow,
+    notFinished: boolean,
+  ): StoredMessage[] {
+    for (const id of leases.keys()) if (!messages.some((m) => m.id === id)) leases.delete(id);
+    const { value, kept, unstored } = this.#format.fit(messages, overflow, leases, notFinished);
     // No cookie needs no deletion, but an empty one the browser sent does.
     if (value ? value !== this.#value : this.#value !== undefined) {
       if (value) this.#format.writer.set(this.#exchange, value);
       else this.#format.writer.delete(this.#exchange);
     }
     this.#value = value || undefined;
-    this.#state = { messages: kept, notFinished: unstored.length > 0 };
-    this.#taken = false;
+    for (const message of unstored) leases.delete(message.id);
+    this.#state = {
+      messages: kept,
+      notFinished: notFinished || unstored.length > 0,
+      leases: leases.size > 0 ? leases : undefined,
+    };
     return unstored;
   }
 
@@ -216,6 +284,24 @@ export class CookieBackend implements Backend {
     }
     return this.#state;
   }
+}
+
+/** The messages of `messages` that `handOut` gives the lease's holder, their leases renewed. */
+function handOutOf(
+  messages: readonly StoredMessage[],
+  leases: Map<string, HeldLease>,
+  handOut: Exclude<HandOut, 'none' | 'take'>,
+  lease: Lease,
+  now: number,
+): StoredMessage[] {
+  const renewed = { holder: lease.holder, until: now + lease.ms };
+  return messages.filter((message) => {
+    const held = leases.get(message.id);
+    const free = held === undefined || held.until <= now;
+    if (held?.holder !== lease.holder && !(handOut === 'all' && free)) return false;
+    leases.set(message.id, renewed);
+    return true;
+  });
 }
 
 /**

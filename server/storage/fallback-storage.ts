@@ -1,6 +1,7 @@
 import type { StoredMessage } from '../../shared/message.js';
-import type { Backend, Loaded, OpenOptions, Recipient, Storage } from './backend.js';
+import type { Backend, Committed, OpenOptions, Recipient, Storage } from './backend.js';
 import { CookieBackend, CookieFormat, type CookieStorageOptions } from './cookie-storage.js';
+import type { StoreChange } from './message-store.js';
 import { ServerBackend, ServerSessions, type ServerStorageOptions } from './server-storage.js';
 
 /** Settings of the fallback storage: the cookie's and the server store's. */
@@ -25,38 +26,37 @@ export class FallbackBackend implements Backend {
     this.#onError = onError;
   }
 
-  async load(take: boolean): Promise<Loaded> {
+  async peek(): Promise<StoredMessage[]> {
+    const cookie = await this.#cookie.peek();
+    if (!this.#server.hasKey()) return cookie;
+    try {
+      return [...cookie, ...(await this.#server.peek())];
+    } catch (error) {
+      // The store is down: what the cookie holds is still there.
+      this.#onError(error);
+      return cookie;
+    }
+  }
+
+  async commit(change: StoreChange): Promise<Committed> {
+    const cookie = await this.#cookie.commit(change);
     // Unlike Django, the store is read whenever the browser has a session (or a user is signed
     // in), not only when the cookie says it overflowed: streamed responses and jobs put messages
     // in the store without any mark in the cookie. Otherwise the store is not touched at all.
-    const cookie = await this.#cookie.load(false);
-    let server: Loaded | undefined;
-    if (this.#server.hasKey()) {
-      try {
-        server = await this.#server.load(take);
-      } catch (error) {
-        // The store is down: what the cookie holds is still there to show.
-        this.#onError(error);
-        server = { messages: [], allRetrieved: false };
-      }
-    }
-    // The cookie is taken last, once the store's read is settled.
-    if (take) await this.#cookie.load(true);
-    if (server === undefined) return cookie;
-    return {
-      messages: [...cookie.messages, ...server.messages],
-      allRetrieved: cookie.allRetrieved && server.allRetrieved,
-    };
-  }
-
-  async store(added: readonly StoredMessage[]): Promise<StoredMessage[]> {
-    const overflow = await this.#cookie.store(added);
+    if (cookie.unstored.length === 0 && !this.#server.hasKey()) return cookie;
     try {
-      return await this.#server.store(overflow);
+      const server = await this.#server.commit({ ...change, added: cookie.unstored });
+      return { handedOut: [...cookie.handedOut, ...server.handedOut], unstored: server.unstored };
     } catch (error) {
-      // The store is down: keep what it could not take in the cookie, as much as fits.
+      // The store is down: keep what it could not take in the cookie, as much as fits, and hand
+      // it out as the store would have.
       this.#onError(error);
-      return this.#cookie.keep(overflow);
+      const { kept, dropped } = this.#cookie.keep(cookie.unstored, change.lease);
+      const handsOutKept = change.handOut === 'own' || change.handOut === 'all';
+      return {
+        handedOut: handsOutKept ? [...cookie.handedOut, ...kept] : cookie.handedOut,
+        unstored: dropped,
+      };
     }
   }
 

@@ -1,10 +1,19 @@
 import { EventEmitter } from 'node:events';
 import type { StoredMessage } from '../../shared/message.js';
-import type { DropEvent, DropReason, MessageStore } from './message-store.js';
+import { DropListeners } from './drop-listeners.js';
+import {
+  assertLeaseFor,
+  type DropEvent,
+  type DropReason,
+  type HandOut,
+  type HeldLease,
+  type Lease,
+  type MessageStore,
+  type StoreChange,
+} from './message-store.js';
+import { positiveInteger } from './positive-integer.js';
 
 export type { DropEvent, DropReason } from './message-store.js';
-
-import { positiveInteger } from './positive-integer.js';
 
 /** Bounds of a memory store. */
 export interface MemoryStoreOptions {
@@ -16,14 +25,19 @@ export interface MemoryStoreOptions {
   readonly ttlMs?: number;
   /** The most messages held per key; the oldest go first. Default 50. */
   readonly maxMessagesPerKey?: number;
-  /** Called with messages dropped unread (default: none). */
+  /**
+   * Called with messages dropped unread. The tRPC kit reports them on its own; a store used
+   * without it and without `onDrop` warns about them outside production.
+   */
   readonly onDrop?: (event: DropEvent) => void;
 }
 
 interface Entry {
-  readonly messages: StoredMessage[];
-  readonly bytes: number;
-  readonly expiresAt: number;
+  messages: StoredMessage[];
+  /** Leases by message id; a message without one is free. */
+  readonly leases: Map<string, HeldLease>;
+  bytes: number;
+  expiresAt: number;
 }
 
 // What a message costs in memory, roughly: two bytes per UTF-16 unit of its strings, plus the
@@ -42,14 +56,14 @@ const sizeOf = (messages: readonly StoredMessage[]) =>
  */
 // A Map is the LRU list (it iterates in insertion order; a touch re-inserts the key). Written by
 // hand because lru-cache clears its preallocated arrays, O(maxKeys), whenever its last key is
-// deleted: the common case here, where a session's messages are taken as soon as they are shown.
+// deleted: the common case here, where a session's messages go as soon as they are shown.
 export class MemoryStore implements MessageStore {
   readonly #entries = new Map<string, Entry>();
   readonly #maxKeys: number;
   readonly #maxBytes: number;
   readonly #ttlMs: number;
   readonly #maxMessagesPerKey: number;
-  readonly #onDrop: ((event: DropEvent) => void) | undefined;
+  readonly #drops: DropListeners;
   readonly #appended = new EventEmitter().setMaxListeners(0);
   #bytes = 0;
 
@@ -58,46 +72,31 @@ export class MemoryStore implements MessageStore {
     this.#maxBytes = positiveInteger(options.maxBytes ?? 64 * 1024 * 1024, 'maxBytes');
     this.#ttlMs = positiveInteger(options.ttlMs ?? 86_400_000, 'ttlMs');
     this.#maxMessagesPerKey = positiveInteger(options.maxMessagesPerKey ?? 50, 'maxMessagesPerKey');
-    this.#onDrop = options.onDrop;
+    this.#drops = new DropListeners(options.onDrop);
   }
 
   async peek(key: string): Promise<StoredMessage[]> {
     return [...(this.#live(key)?.messages ?? [])];
   }
 
-  async take(key: string): Promise<StoredMessage[]> {
-    const entry = this.#live(key);
-    if (entry === undefined) return [];
-    this.#remove(key, entry);
-    return entry.messages;
-  }
-
-  async append(key: string, messages: readonly StoredMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    const previous = this.#live(key);
-    if (previous) this.#remove(key, previous);
-    // The store owns its arrays (peek hands out copies, take hands the array over and forgets
-    // it), so appending in place is safe and saves a copy per append.
-    const held = previous?.messages ?? [];
-    held.push(...messages);
-    let bytes = (previous?.bytes ?? 0) + sizeOf(messages);
-    const excess = held.length - this.#maxMessagesPerKey;
-    if (excess > 0) {
-      const dropped = held.splice(0, excess);
-      bytes -= sizeOf(dropped);
-      this.#drop(key, dropped, 'overflow');
+  async commit(key: string, change: StoreChange): Promise<StoredMessage[]> {
+    assertLeaseFor(change);
+    const { added = [], acked = [], lease, handOut = 'none' } = change;
+    const now = Date.now();
+    let entry = this.#live(key);
+    if (entry === undefined) {
+      if (added.length === 0) return [];
+      entry = { messages: [], leases: new Map(), bytes: 0, expiresAt: 0 };
+      this.#entries.set(key, entry);
     }
-    const entry = { messages: held, bytes, expiresAt: Date.now() + this.#ttlMs };
-    this.#entries.set(key, entry);
-    this.#bytes += entry.bytes;
-    // Evict the least recently used keys, never the one just written.
-    for (const [oldest, old] of this.#entries) {
-      if (oldest === key) break;
-      if (this.#entries.size <= this.#maxKeys && this.#bytes <= this.#maxBytes) break;
-      this.#remove(oldest, old);
-      this.#drop(oldest, old.messages, old.expiresAt <= Date.now() ? 'expired' : 'evicted');
-    }
-    this.#appended.emit(key);
+    if (acked.length > 0) this.#acknowledge(entry, new Set(acked));
+    if (added.length > 0) this.#append(key, entry, added, lease, now);
+    const handedOut = this.#handOut(entry, handOut, lease, now);
+    if (entry.messages.length === 0) this.#remove(key, entry);
+    else if (added.length > 0) this.#evictBeyondBounds(key);
+    // Leased messages are their holder's to fetch: only free ones are news to watchers.
+    if (added.length > 0 && lease === undefined) this.#appended.emit(key);
+    return handedOut;
   }
 
   watch(key: string, listener: () => void): () => void {
@@ -105,6 +104,10 @@ export class MemoryStore implements MessageStore {
     return () => {
       this.#appended.off(key, listener);
     };
+  }
+
+  watchDrops(listener: (event: DropEvent) => void): () => void {
+    return this.#drops.watch(listener);
   }
 
   /** The number of keys held (expired ones may count until they are next touched or evicted). */
@@ -131,12 +134,79 @@ export class MemoryStore implements MessageStore {
     return entry;
   }
 
+  #acknowledge(entry: Entry, ids: ReadonlySet<string>): void {
+    const gone = entry.messages.filter((m) => ids.has(m.id));
+    if (gone.length === 0) return;
+    entry.messages = entry.messages.filter((m) => !ids.has(m.id));
+    for (const message of gone) entry.leases.delete(message.id);
+    this.#resize(entry, -sizeOf(gone));
+  }
+
+  #append(
+    key: string,
+    entry: Entry,
+    added: readonly StoredMessage[],
+    lease: Lease | undefined,
+    now: number,
+  ): void {
+    entry.messages.push(...added);
+    if (lease) {
+      const held = { holder: lease.holder, until: now + lease.ms };
+      for (const message of added) entry.leases.set(message.id, held);
+    }
+    this.#resize(entry, sizeOf(added));
+    entry.expiresAt = now + this.#ttlMs;
+    const excess = entry.messages.length - this.#maxMessagesPerKey;
+    if (excess > 0) {
+      const dropped = entry.messages.splice(0, excess);
+      for (const message of dropped) entry.leases.delete(message.id);
+      this.#resize(entry, -sizeOf(dropped));
+      this.#drop(key, dropped, 'overflow');
+    }
+  }
+
+  #handOut(entry: Entry, handOut: HandOut, lease: Lease | undefined, now: number): StoredMessage[] {
+    if (handOut === 'take') {
+      const taken = entry.messages;
+      entry.messages = [];
+      entry.leases.clear();
+      return taken;
+    }
+    if (handOut === 'none' || lease === undefined) return [];
+    const renewed = { holder: lease.holder, until: now + lease.ms };
+    const handedOut: StoredMessage[] = [];
+    for (const message of entry.messages) {
+      const held = entry.leases.get(message.id);
+      const free = held === undefined || held.until <= now;
+      if (held?.holder === lease.holder || (handOut === 'all' && free)) {
+        handedOut.push(message);
+        entry.leases.set(message.id, renewed);
+      }
+    }
+    return handedOut;
+  }
+
+  /** Evicts the least recently used keys while past a bound, never the one just written. */
+  #evictBeyondBounds(written: string): void {
+    for (const [oldest, old] of this.#entries) {
+      if (oldest === written) break;
+      if (this.#entries.size <= this.#maxKeys && this.#bytes <= this.#maxBytes) break;
+      this.#remove(oldest, old);
+      this.#drop(oldest, old.messages, old.expiresAt <= Date.now() ? 'expired' : 'evicted');
+    }
+  }
+
+  #resize(entry: Entry, bytes: number): void {
+    entry.bytes += bytes;
+    this.#bytes += bytes;
+  }
+
   #remove(key: string, entry: Entry): void {
     this.#entries.delete(key);
     this.#bytes -= entry.bytes;
   }
 
   #drop(key: string, messages: readonly StoredMessage[], reason: DropReason): void {
-    if (messages.length > 0) this.#onDrop?.({ key, messages, reason });
+    this.#drops.emit({ key, messages, reason });
   }
 }

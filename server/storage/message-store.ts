@@ -5,18 +5,59 @@ import type { StoredMessage } from '../../shared/message.js';
  * key, so concurrent requests of one session never lose or duplicate a message.
  */
 export interface MessageStore {
-  /** The key's messages, oldest first, left in place. */
+  /** The key's messages (acknowledged ones are gone; leased ones are there), oldest first. */
   peek(key: string): Promise<StoredMessage[]>;
-  /** The key's messages, oldest first, removed in the same step: no other take sees them. */
-  take(key: string): Promise<StoredMessage[]>;
-  /** Adds messages after the key's others. */
-  append(key: string, messages: readonly StoredMessage[]): Promise<void>;
   /**
-   * Calls `listener` whenever messages are appended to `key`, by this process or (for a shared
-   * store) any other; returns the function that stops it. For live delivery.
+   * Applies `change` to the key in one atomic step, in this order: removes the acknowledged
+   * ids, appends the added messages (leased, when the change has a lease), then hands messages
+   * out. Returns those handed out, oldest first.
+   */
+  commit(key: string, change: StoreChange): Promise<StoredMessage[]>;
+  /**
+   * Calls `listener` whenever messages that no one holds a lease on are appended to `key`, by
+   * this process or (for a shared store) any other; returns the function that stops it. For live
+   * delivery: leased messages are the holder's to fetch.
    */
   watch(key: string, listener: () => void): () => void;
+  /** Calls `listener` with every message the store lets go unread; returns its stop. */
+  watchDrops?(listener: (event: DropEvent) => void): () => void;
 }
+
+/** What one atomic step changes in a key's messages. */
+export interface StoreChange {
+  /** Messages to append after the key's others. */
+  readonly added?: readonly StoredMessage[];
+  /** Ids of messages the client has shown: removed for good. Unknown ids are ignored. */
+  readonly acked?: readonly string[];
+  /** The lease the added messages, and those handed out, are given. */
+  readonly lease?: Lease | undefined;
+  /** Which messages to hand out (default 'none'). */
+  readonly handOut?: HandOut;
+}
+
+/** A client's hold on messages handed to it: no other holder gets them until `ms` have passed. */
+export interface Lease {
+  /** Who holds them: a browser tab's id. */
+  readonly holder: string;
+  /** How long the lease lasts, in ms from the step that gives it. */
+  readonly ms: number;
+}
+
+/** A lease as a store keeps it: who holds the message, and until when (ms since the epoch). */
+export interface HeldLease {
+  readonly holder: string;
+  readonly until: number;
+}
+
+/**
+ * Which messages a step hands out:
+ * - 'none': none;
+ * - 'own': those leased to the change's holder (whatever their lease's age);
+ * - 'all': those, and every message no other holder has an unexpired lease on;
+ * - 'take': every message, removed in the same step (for clients that do not acknowledge).
+ * 'own' and 'all' renew the lease of what they hand out, so they need the change's lease.
+ */
+export type HandOut = 'none' | 'own' | 'all' | 'take';
 
 /** Why a store let messages go without them being read. */
 export type DropReason =
@@ -32,4 +73,11 @@ export interface DropEvent {
   readonly key: string;
   readonly messages: readonly StoredMessage[];
   readonly reason: DropReason;
+}
+
+/** Throws unless a change that hands out under a lease has one. */
+export function assertLeaseFor(change: StoreChange): void {
+  if ((change.handOut === 'own' || change.handOut === 'all') && change.lease === undefined) {
+    throw new TypeError(`trpc-messages: handing out '${change.handOut}' needs a lease`);
+  }
 }

@@ -4,9 +4,32 @@ import type { DefaultTags, LevelOf, TagMap } from '../../shared/tags.js';
 import { DEFAULT_TAGS } from '../../shared/tags.js';
 import type { Backend, Recipient } from './backend.js';
 import { newMessageId } from './message-id.js';
+import type { Lease, StoreChange } from './message-store.js';
 
 /** The longest message accepted by default, in bytes of UTF-8. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 8192;
+
+/** How long a lease on handed-out messages lasts by default: a few seconds, in ms. */
+export const DEFAULT_LEASE_MS = 5000;
+
+/**
+ * How a request's client takes delivery of messages. A client that names its tab (`holder`)
+ * gets messages under a lease and acknowledges those it showed: at least once on the wire,
+ * exactly once on its screen. Without a holder, a consume removes what it hands out.
+ */
+export interface Delivery {
+  /** The client tab asking: messages it is handed are leased to it. */
+  readonly holder?: string | undefined;
+  /** Ids of messages the client has shown: removed for good by the request's first step. */
+  readonly acks?: readonly string[];
+  /**
+   * The response can carry messages (see `inlined`): those the request adds and those leased to
+   * its holder ('own'), and also every other waiting message ('all', for the tab in view).
+   */
+  readonly inline?: 'own' | 'all' | undefined;
+  /** How long a lease lasts, in ms (default 5000). */
+  readonly leaseMs?: number;
+}
 
 /** Settings of one request's messages. */
 export interface MessagesOptions<Tags extends TagMap = DefaultTags> {
@@ -23,6 +46,8 @@ export interface MessagesOptions<Tags extends TagMap = DefaultTags> {
   readonly eager?: boolean;
   /** Told of failures of eager persistence (default: logged with console.error). */
   readonly onError?: (error: unknown) => void;
+  /** How the request's client takes delivery (default: consumes remove, nothing inline). */
+  readonly delivery?: Delivery;
 }
 
 const logError = (error: unknown) => console.error('trpc-messages:', error);
@@ -35,7 +60,7 @@ export interface AddOptions {
 
 /**
  * One request's messages (Django's BaseStorage): queue with `add` and the level methods, read
- * with `consume` (which removes them) or `peek`/`count` (which do not), and `update` once the
+ * with `consume` (which hands them over) or `peek`/`count` (which do not), and `update` once the
  * request's work is done to persist what is left. Nothing is read or written until needed.
  */
 export class Messages<Tags extends TagMap = DefaultTags> {
@@ -43,14 +68,18 @@ export class Messages<Tags extends TagMap = DefaultTags> {
   readonly #tags: TagMap;
   readonly #maxMessageBytes: number;
   #level: number;
-  // Messages added since the last consume, in order.
+  // Messages added since the last step, in order.
   #queued: StoredMessage[] = [];
-  // The backend's messages, loaded at most once per mode; consume empties the array in place.
-  #loaded: Promise<StoredMessage[]> | undefined;
-  #loadedByTake = false;
-  #used = false;
-  #addedNew = false;
-  // Persists run one at a time, in order; this is the last one asked for.
+  // Acknowledgements not yet sent with a step.
+  #acks: readonly string[];
+  readonly #lease: Lease | undefined;
+  readonly #inline: 'own' | 'all' | undefined;
+  // Ids this request handed out or acknowledged: each message is handed to a request once.
+  readonly #gone = new Set<string>();
+  readonly #inlined: Message[] = [];
+  // The backend's messages as last peeked at, until the next step.
+  #peeked: Promise<StoredMessage[]> | undefined;
+  // Steps run one at a time, in order; this is the last one asked for.
   #persisting: Promise<unknown> = Promise.resolve();
   readonly #eager: boolean;
   readonly #onError: (error: unknown) => void;
@@ -71,6 +100,13 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     this.#level = level;
     this.#eager = options.eager ?? false;
     this.#onError = options.onError ?? logError;
+    const delivery = options.delivery ?? {};
+    this.#acks = delivery.acks ?? [];
+    const holder = delivery.holder;
+    this.#lease =
+      holder === undefined ? undefined : { holder, ms: delivery.leaseMs ?? DEFAULT_LEASE_MS };
+    // Messages handed out inline are leased: without a holder they could not be acknowledged.
+    this.#inline = this.#lease ? delivery.inline : undefined;
   }
 
   /** The minimum level a message needs to be stored, for this request. */
@@ -117,37 +153,50 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     this.#push(ERROR, message, options);
   }
 
-  /** Returns the unread messages, oldest first, and removes them: each is returned once. */
+  /**
+   * Returns the unread messages, oldest first, each once per request. With a holder (see
+   * `Delivery`) they are leased to it, to be acknowledged once shown; else they are removed.
+   */
   async consume(): Promise<Message[]> {
-    this.#used = true;
-    const loaded = await this.#load(true);
-    const messages = [...loaded.splice(0), ...this.#queued.splice(0)];
-    this.#flushSoon();
-    return messages.map((m) => toMessage(m, this.#tags));
+    const run = this.#persisting.then(() => this.#consume());
+    this.#persisting = run.catch(() => undefined);
+    return (await run).map((m) => toMessage(m, this.#tags));
   }
 
-  /** Returns the unread messages, oldest first, without removing them. */
+  /** Returns the unread messages, oldest first, without handing them over. */
   async peek(): Promise<Message[]> {
-    const loaded = await this.#load(false);
-    return [...loaded, ...this.#queued].map((m) => toMessage(m, this.#tags));
+    return (await this.#unread()).map((m) => toMessage(m, this.#tags));
   }
 
-  /** The number of unread messages, without removing them. */
+  /** The number of unread messages, without handing them over. */
   async count(): Promise<number> {
-    const loaded = await this.#load(false);
-    return loaded.length + this.#queued.length;
+    return (await this.#unread()).length;
   }
 
   /**
-   * Persists the request's outcome and returns the messages that could not be kept: after a
-   * consume, only what was added since; else, if something was added, everything; else nothing
-   * is done at all (no I/O, no cookie). Can be called again after more work; calls made while
-   * one runs wait for it.
+   * Persists what the request added and acknowledged, in one step, and returns the messages
+   * that could not be kept. With inline delivery (see `Delivery`), the step also hands out what
+   * the response should carry: see `inlined`. Does nothing at all (no I/O, no cookie) for a
+   * request that added and acknowledged nothing. Can be called again after more work; calls made
+   * while one runs wait for it.
    */
   update(): Promise<StoredMessage[]> {
     const run = this.#persisting.then(() => this.#persist());
     this.#persisting = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * The messages handed out for the response to carry (inline delivery), oldest first: those
+   * `update` handed out, less those `consume` returned.
+   */
+  get inlined(): readonly Message[] {
+    return this.#inlined;
+  }
+
+  /** Whether the response may carry messages (the client asked for inline delivery). */
+  get inline(): boolean {
+    return this.#inline !== undefined;
   }
 
   /**
@@ -175,36 +224,74 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     return readers;
   }
 
-  /** Whether changes (adds, a consume) wait for `update` to persist them. */
+  /** Whether changes (adds, acknowledgements) wait for `update` to persist them. */
   get unsaved(): boolean {
-    return this.#used || this.#addedNew;
+    return this.#queued.length > 0 || this.#acks.length > 0;
   }
 
-  /** Resolves once every persist asked for so far has finished (eager ones included). */
+  /** Resolves once every step asked for so far has finished (eager ones included). */
   async settled(): Promise<void> {
     await this.#persisting;
   }
 
+  async #consume(): Promise<StoredMessage[]> {
+    if (this.#lease === undefined) {
+      // A client that does not acknowledge: what is handed out is removed, and what this
+      // request added is handed out without being stored.
+      const { handedOut } = await this.#commit({ handOut: 'take' }, []);
+      return [...handedOut, ...this.#queued.splice(0)];
+    }
+    return (await this.#commit({ handOut: 'all' }, this.#queued.splice(0))).handedOut;
+  }
+
   async #persist(): Promise<StoredMessage[]> {
-    if (!this.#used && !this.#addedNew) return [];
-    // A load still under way decides whether the backend took its messages: wait for it.
-    await this.#loaded?.catch(() => undefined);
-    const added = this.#queued.splice(0);
-    const { used, addedNew } = { used: this.#used, addedNew: this.#addedNew };
-    this.#used = false;
-    this.#addedNew = false;
+    if (!this.unsaved) return [];
+    const { handedOut, unstored } = await this.#commit(
+      { handOut: this.#inline ?? 'none' },
+      this.#queued.splice(0),
+    );
+    if (this.#inline) this.#inlined.push(...handedOut.map((m) => toMessage(m, this.#tags)));
+    return unstored;
+  }
+
+  /**
+   * One step of the backend with the pending acknowledgements and `added`; both are kept for a
+   * retry when it fails. What it hands out leaves out what this request was handed before.
+   */
+  async #commit(
+    change: Pick<StoreChange, 'handOut'>,
+    added: StoredMessage[],
+  ): Promise<{ handedOut: StoredMessage[]; unstored: StoredMessage[] }> {
+    const acked = this.#acks;
+    this.#acks = [];
+    this.#peeked = undefined;
     try {
-      const unstored = await this.#backend.store(added);
-      this.#loaded = undefined;
-      this.#loadedByTake = false;
-      return unstored;
+      const { handedOut, unstored } = await this.#backend.commit({
+        ...change,
+        added,
+        acked,
+        lease: this.#lease,
+      });
+      for (const id of acked) this.#gone.add(id);
+      const fresh = handedOut.filter((m) => !this.#gone.has(m.id));
+      for (const message of fresh) this.#gone.add(message.id);
+      return { handedOut: fresh, unstored };
     } catch (error) {
-      // Nothing was persisted: queue the messages again so a retry can still store them.
+      // Nothing was persisted: keep what was asked so a retry can still do it.
       this.#queued.unshift(...added);
-      this.#used ||= used;
-      this.#addedNew ||= addedNew;
+      this.#acks = [...acked, ...this.#acks];
       throw error;
     }
+  }
+
+  async #unread(): Promise<StoredMessage[]> {
+    this.#peeked ??= this.#backend.peek().catch((error: unknown) => {
+      // Let a later call try again.
+      this.#peeked = undefined;
+      throw error;
+    });
+    const stored = await this.#peeked;
+    return [...stored.filter((m) => !this.#gone.has(m.id)), ...this.#queued];
   }
 
   /** In eager mode, persists once the current tick's changes are made. */
@@ -239,22 +326,6 @@ export class Messages<Tags extends TagMap = DefaultTags> {
       }
     }
     this.#queued.push({ id: newMessageId(), level, message, extraTags });
-    this.#addedNew = true;
     this.#flushSoon();
-  }
-
-  #load(take: boolean): Promise<StoredMessage[]> {
-    if (this.#loaded && (this.#loadedByTake || !take)) return this.#loaded;
-    const loading = this.#backend.load(take).then(
-      (result) => [...result.messages],
-      (error: unknown) => {
-        // Let a later call try again: a failed load took nothing.
-        if (this.#loaded === loading) this.#loaded = undefined;
-        throw error;
-      },
-    );
-    this.#loaded = loading;
-    this.#loadedByTake = take;
-    return loading;
   }
 }

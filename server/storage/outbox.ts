@@ -1,7 +1,7 @@
 import type { StoredMessage } from '../../shared/message.js';
 import type { DefaultTags, LevelOf, TagMap } from '../../shared/tags.js';
-import { type Backend, type Loaded, type Recipient, recipientKey } from './backend.js';
-import type { MessageStore } from './message-store.js';
+import { type Backend, type Committed, type Recipient, recipientKey } from './backend.js';
+import type { MessageStore, StoreChange } from './message-store.js';
 import { type AddOptions, Messages, type MessagesOptions } from './messages.js';
 
 /** A recipient's messages in a store, reached by key rather than through a request's cookies. */
@@ -14,17 +14,15 @@ class RecipientBackend implements Backend {
     this.#recipient = recipient;
   }
 
-  async load(take: boolean): Promise<Loaded> {
-    const key = recipientKey(this.#recipient);
-    return {
-      messages: await (take ? this.#store.take(key) : this.#store.peek(key)),
-      allRetrieved: true,
-    };
+  peek(): Promise<StoredMessage[]> {
+    return this.#store.peek(recipientKey(this.#recipient));
   }
 
-  async store(added: readonly StoredMessage[]): Promise<StoredMessage[]> {
-    if (added.length > 0) await this.#store.append(recipientKey(this.#recipient), added);
-    return [];
+  async commit(change: StoreChange): Promise<Committed> {
+    return {
+      handedOut: await this.#store.commit(recipientKey(this.#recipient), change),
+      unstored: [],
+    };
   }
 
   readers(): Recipient[] {

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { StoredMessage } from '../../shared/message.js';
+import { DropListeners } from './drop-listeners.js';
 import { decodeMessages, encodeMessages } from './message-codec.js';
-import type { DropEvent, MessageStore } from './message-store.js';
+import {
+  assertLeaseFor,
+  type DropEvent,
+  type MessageStore,
+  type StoreChange,
+} from './message-store.js';
 import { positiveInteger } from './positive-integer.js';
 
 /**
@@ -41,7 +47,8 @@ export interface RedisStoreOptions {
   readonly commandTimeoutMs?: number;
   /**
    * Called with the messages an append pushed past `maxMessagesPerKey` (reason 'overflow').
-   * Messages that expire are not reported: Redis deletes them on its own.
+   * Messages that expire are not reported: Redis deletes them on its own. The tRPC kit reports
+   * drops on its own; a store used without it and without `onDrop` warns outside production.
    */
   readonly onDrop?: (event: DropEvent) => void;
 }
@@ -57,41 +64,101 @@ const script = (source: string): Script => ({
   sha1: createHash('sha1').update(source).digest('hex'),
 });
 
-// KEYS[1] the list; ARGV: the most messages kept, the TTL in seconds, the channel, then the
-// messages. Returns the messages trimmed away, so they can be reported. RPUSH takes the messages
-// in chunks because Lua's unpack has a limit of a few thousand values.
-const APPEND = script(`
-local length = 0
-for first = 4, #ARGV, 1000 do
-  length = redis.call('RPUSH', KEYS[1], unpack(ARGV, first, math.min(first + 999, #ARGV)))
+// One step of a key, atomic: KEYS[1] the list of messages, KEYS[2] the hash of their leases.
+// ARGV: the most messages kept, the TTL in seconds, the channel, what to hand out, the lease's
+// holder ('' for none), its length in ms, the number of acknowledged ids, those ids, then the
+// messages to add. Returns the messages handed out and those trimmed away (to report them).
+// A lease is "<holder> <until, in ms of Redis's clock>": every instance sees one clock.
+// RPUSH takes the messages in chunks because Lua's unpack has a limit of a few thousand values.
+const COMMIT = script(`
+local list, leases = KEYS[1], KEYS[2]
+local holder, handOut = ARGV[5], ARGV[4]
+local firstAdded = 8 + tonumber(ARGV[7])
+local now, lease = 0, ''
+if holder ~= '' then
+  local time = redis.call('TIME')
+  now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  lease = holder .. ' ' .. (now + tonumber(ARGV[6]))
 end
-local excess = length - tonumber(ARGV[1])
-local trimmed = {}
-if excess > 0 then
-  trimmed = redis.call('LRANGE', KEYS[1], 0, excess - 1)
-  redis.call('LTRIM', KEYS[1], excess, -1)
-end
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-redis.call('PUBLISH', ARGV[3], #ARGV - 3)
-return trimmed
-`);
+local function idOf(message) return string.match(message, '^%["([^"]+)"') end
 
-// KEYS[1] the list. Returns its messages, deleted in the same step.
-const TAKE = script(`
-local messages = redis.call('LRANGE', KEYS[1], 0, -1)
-if #messages > 0 then redis.call('DEL', KEYS[1]) end
-return messages
+-- Removing a list's last element, or a hash's last field, deletes the key: nothing is left over.
+if firstAdded > 8 then
+  local acked = {}
+  for i = 8, firstAdded - 1 do acked[ARGV[i]] = true end
+  for _, message in ipairs(redis.call('LRANGE', list, 0, -1)) do
+    local id = idOf(message)
+    if id and acked[id] then
+      redis.call('LREM', list, 1, message)
+      redis.call('HDEL', leases, id)
+    end
+  end
+end
+
+local trimmed = {}
+if #ARGV >= firstAdded then
+  local length = 0
+  for first = firstAdded, #ARGV, 1000 do
+    length = redis.call('RPUSH', list, unpack(ARGV, first, math.min(first + 999, #ARGV)))
+  end
+  if holder ~= '' then
+    for i = firstAdded, #ARGV do
+      local id = idOf(ARGV[i])
+      if id then redis.call('HSET', leases, id, lease) end
+    end
+    redis.call('EXPIRE', leases, ARGV[2])
+  end
+  local excess = length - tonumber(ARGV[1])
+  if excess > 0 then
+    trimmed = redis.call('LRANGE', list, 0, excess - 1)
+    redis.call('LTRIM', list, excess, -1)
+    for _, message in ipairs(trimmed) do
+      local id = idOf(message)
+      if id then redis.call('HDEL', leases, id) end
+    end
+  end
+  redis.call('EXPIRE', list, ARGV[2])
+  -- Leased messages are their holder's to fetch: only free ones are news to watchers.
+  if holder == '' then redis.call('PUBLISH', ARGV[3], #ARGV - firstAdded + 1) end
+end
+
+local out = {}
+if handOut == 'take' then
+  out = redis.call('LRANGE', list, 0, -1)
+  if #out > 0 then redis.call('DEL', list, leases) end
+elseif handOut ~= 'none' then
+  local held = {}
+  local fields = redis.call('HGETALL', leases)
+  for i = 1, #fields, 2 do held[fields[i]] = fields[i + 1] end
+  for _, message in ipairs(redis.call('LRANGE', list, 0, -1)) do
+    local id = idOf(message)
+    if id then
+      local by, untilMs = string.match(held[id] or '', '^(%S+) (%d+)$')
+      if by == holder or (handOut == 'all' and (by == nil or tonumber(untilMs) <= now)) then
+        out[#out + 1] = message
+        redis.call('HSET', leases, id, lease)
+      end
+    end
+  end
+  -- The leases expire with the messages.
+  if #out > 0 then
+    local ttl = redis.call('PTTL', list)
+    if ttl > 0 then redis.call('PEXPIRE', leases, ttl) end
+  end
+end
+return { out, trimmed }
 `);
 
 /**
  * Messages in Redis, shared by every instance of the app; each operation is one atomic round
- * trip (a Lua script, or LRANGE for a peek), and appends are published so that a watch on any
- * instance hears them.
+ * trip (a Lua script, or LRANGE for a peek), and appends of free messages are published so that
+ * a watch on any instance hears them.
  *
  * Layout: each key's messages are one Redis list, `${prefix}{${key}}`, oldest first, one
- * message per element in the compact JSON of message-codec; the list expires `ttlSeconds` after
- * its last append. Appends are published on a channel of the same name. The key sits in a hash
- * tag (the braces) so that all a key owns stays in one Redis Cluster slot.
+ * message per element in the compact JSON of message-codec; their leases are a hash beside it,
+ * `${prefix}{${key}}:leases`, message id to "<holder> <until ms>". Both expire `ttlSeconds` after
+ * the key's last append. Appends are published on a channel named as the list. The key sits in a
+ * hash tag (the braces) so that all a key owns stays in one Redis Cluster slot.
  */
 export class RedisStore implements MessageStore {
   readonly #client: RedisStoreClient;
@@ -99,7 +166,7 @@ export class RedisStore implements MessageStore {
   readonly #ttlSeconds: number;
   readonly #maxMessagesPerKey: number;
   readonly #commandTimeoutMs: number;
-  readonly #onDrop: ((event: DropEvent) => void) | undefined;
+  readonly #drops: DropListeners;
   /** Listeners by channel; each registration is its own function, so one can be added twice. */
   readonly #listeners = new Map<string, Set<() => void>>();
   /** Channels left unwatched while Redis was away, to unsubscribe once it is back. */
@@ -117,24 +184,38 @@ export class RedisStore implements MessageStore {
     this.#ttlSeconds = positiveInteger(options.ttlSeconds ?? 86_400, 'ttlSeconds');
     this.#maxMessagesPerKey = positiveInteger(options.maxMessagesPerKey ?? 50, 'maxMessagesPerKey');
     this.#commandTimeoutMs = positiveInteger(options.commandTimeoutMs ?? 2000, 'commandTimeoutMs');
-    this.#onDrop = options.onDrop;
+    this.#drops = new DropListeners(options.onDrop);
   }
 
   async peek(key: string): Promise<StoredMessage[]> {
     return decodeList(await this.#timed(() => this.#client.lrange(this.#redisKey(key), 0, -1)));
   }
 
-  async take(key: string): Promise<StoredMessage[]> {
-    return decodeList(await this.#timed(() => this.#run(TAKE, this.#redisKey(key), [])));
+  async commit(key: string, change: StoreChange): Promise<StoredMessage[]> {
+    assertLeaseFor(change);
+    const { added = [], acked = [], lease, handOut = 'none' } = change;
+    // Nothing to change and nothing to hand out: no round trip.
+    if (added.length === 0 && acked.length === 0 && handOut === 'none') return [];
+    const list = this.#redisKey(key);
+    const args: (string | number)[] = [
+      this.#maxMessagesPerKey,
+      this.#ttlSeconds,
+      list,
+      handOut,
+      lease?.holder ?? '',
+      lease?.ms ?? 0,
+      acked.length,
+      ...acked,
+    ];
+    for (const message of added) args.push(encodeMessages([message]));
+    const reply = await this.#timed(() => this.#run(COMMIT, [list, `${list}:leases`], args));
+    const [handedOut, trimmed] = Array.isArray(reply) ? reply : [];
+    this.#drops.emit({ key, messages: decodeList(trimmed), reason: 'overflow' });
+    return decodeList(handedOut);
   }
 
-  async append(key: string, messages: readonly StoredMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    const list = this.#redisKey(key);
-    const args = [this.#maxMessagesPerKey, this.#ttlSeconds, list];
-    for (const message of messages) args.push(encodeMessages([message]));
-    const trimmed = decodeList(await this.#timed(() => this.#run(APPEND, list, args)));
-    if (trimmed.length > 0) this.#onDrop?.({ key, messages: trimmed, reason: 'overflow' });
+  watchDrops(listener: (event: DropEvent) => void): () => void {
+    return this.#drops.watch(listener);
   }
 
   /**
@@ -181,13 +262,17 @@ export class RedisStore implements MessageStore {
     return `${this.#prefix}{${key}}`;
   }
 
-  /** Runs a script on the key by its SHA1, sending its source only if Redis lacks it. */
-  async #run(script: Script, key: string, args: readonly (string | number)[]): Promise<unknown> {
+  /** Runs a script on `keys` by its SHA1, sending its source only if Redis lacks it. */
+  async #run(
+    script: Script,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown> {
     try {
-      return await this.#client.evalsha(script.sha1, 1, key, ...args);
+      return await this.#client.evalsha(script.sha1, keys.length, ...keys, ...args);
     } catch (error) {
       if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
-      return this.#client.eval(script.source, 1, key, ...args);
+      return this.#client.eval(script.source, keys.length, ...keys, ...args);
     }
   }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { StoredMessage } from '../../shared/message.js';
 import {
   type Backend,
-  type Loaded,
+  type Committed,
   type OpenOptions,
   type Recipient,
   recipientKey,
@@ -11,7 +11,7 @@ import {
 import type { CookieExchange } from './cookie-exchange.js';
 import { type CookieOptions, CookieWriter } from './cookie-options.js';
 import { MemoryStore } from './memory-store.js';
-import type { MessageStore } from './message-store.js';
+import type { MessageStore, StoreChange } from './message-store.js';
 import { type Secret, Signer } from './signer.js';
 
 /** Settings of the server-side storage. */
@@ -75,32 +75,26 @@ export class ServerBackend implements Backend {
     if (!this.#userId && (options.headersFirst || options.startSession)) this.recipient();
   }
 
-  async load(take: boolean): Promise<Loaded> {
+  async peek(): Promise<StoredMessage[]> {
     const { store } = this.#sessions;
-    const read = (key: string) => (take ? store.take(key) : store.peek(key));
-    const sessionId = this.#session();
-    const sessionKey = sessionId ? recipientKey({ sessionId }) : undefined;
-    if (!this.#userId) {
-      return { messages: sessionKey ? await read(sessionKey) : [], allRetrieved: true };
-    }
-    // A signed-in browser also reads what its session holds: messages added while it signed in.
-    const userKey = recipientKey({ userId: this.#userId });
-    const [fromSession, fromUser] = await Promise.all([
-      sessionKey ? read(sessionKey) : [],
-      read(userKey),
-    ]);
-    return { messages: [...fromSession, ...fromUser], allRetrieved: true };
+    const [fromSession, fromUser] = await Promise.all(
+      this.#readKeys().map((key) => (key ? store.peek(key) : [])),
+    );
+    return [...(fromSession ?? []), ...(fromUser ?? [])];
   }
 
-  async store(added: readonly StoredMessage[]): Promise<StoredMessage[]> {
-    // What was taken left the store at load: only new messages need writing, by an append, so
-    // messages another request added meanwhile stay.
-    if (added.length === 0) {
-      if (!this.#userId && this.#session() === null) this.#sessions.clear(this.#exchange);
-      return [];
-    }
-    await this.#sessions.store.append(recipientKey(this.recipient()), added);
-    return [];
+  async commit(change: StoreChange): Promise<Committed> {
+    const { store } = this.#sessions;
+    const { added = [], ...reading } = change;
+    if (added.length > 0) this.recipient(); // a first message starts the session
+    // A signed-in browser also reads what its session holds: messages added while it signed in.
+    const [sessionKey, userKey] = this.#readKeys();
+    if (!this.#userId && this.#session() === null) this.#sessions.clear(this.#exchange);
+    const [fromSession, fromUser] = await Promise.all([
+      sessionKey ? store.commit(sessionKey, userKey ? reading : change) : [],
+      userKey ? store.commit(userKey, change) : [],
+    ]);
+    return { handedOut: [...fromSession, ...fromUser], unstored: [] };
   }
 
   recipient(): Recipient {
@@ -119,6 +113,15 @@ export class ServerBackend implements Backend {
   /** Whether the store may hold messages for this request: a user, or a valid session. */
   hasKey(): boolean {
     return Boolean(this.#userId || this.#session());
+  }
+
+  /** The store keys this request reads: its session's (if valid), then its user's (if any). */
+  #readKeys(): [string | undefined, string | undefined] {
+    const sessionId = this.#session();
+    return [
+      sessionId ? recipientKey({ sessionId }) : undefined,
+      this.#userId ? recipientKey({ userId: this.#userId }) : undefined,
+    ];
   }
 
   #session(): string | null | undefined {

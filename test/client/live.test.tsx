@@ -96,12 +96,12 @@ describe.each(integrations)('<Toaster live /> with $name', (integration) => {
   // the browser its session, and a stream opened alongside would start one of its own, which the
   // consume's cookie then replaces. Made deterministic by holding the consume's take.
   it('watches the session the browser keeps on a first visit, which the first consume gives it', async () => {
-    const release = store.holdTakes();
-    const takes = store.takes.length;
+    const release = store.holdHandOuts();
+    const takes = store.handOuts.length;
     try {
       renderApp(app, <Toaster client={app.client} live />);
       // The first consume reached the server, with no cookie: it is starting the session.
-      await waitFor(() => expect(store.takes).toHaveLength(takes + 1));
+      await waitFor(() => expect(store.handOuts).toHaveLength(takes + 1));
       // A stream asked for before the consume is answered would be open by now, in a session
       // of its own that the consume's cookie then replaces.
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -4,10 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CookieFormat } from '../../../server/storage/cookie-storage.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
-import { MemoryStore } from '../../../server/storage/memory-store.js';
-import type { MessageStore } from '../../../server/storage/message-store.js';
 import { Browser } from '../../fixtures/request.js';
 import { texts } from '../../fixtures/texts.js';
+import { countingStore } from '../../fixtures/wrapped-store.js';
 
 const secret = 'x'.repeat(32);
 const COOKIE = 'messages';
@@ -15,34 +14,6 @@ const SESSION = 'messages_session';
 
 /** Text that does not compress, `length` characters long. */
 const noise = (length: number) => randomBytes(length).toString('base64').slice(0, length);
-
-/** A memory store that counts the calls made to it, and fails them with Error('down') on demand. */
-function countingStore() {
-  const inner = new MemoryStore({ maxMessagesPerKey: 1000 });
-  const calls = { peek: 0, take: 0, append: 0 };
-  const state = { down: false };
-  const count = (op: keyof typeof calls) => {
-    calls[op] += 1;
-    if (state.down) throw new Error('down');
-  };
-  const store: MessageStore = {
-    async peek(key) {
-      count('peek');
-      return inner.peek(key);
-    },
-    async take(key) {
-      count('take');
-      return inner.take(key);
-    },
-    async append(key, messages) {
-      count('append');
-      return inner.append(key, messages);
-    },
-    watch: (key, listener) => inner.watch(key, listener),
-  };
-  const total = () => calls.peek + calls.take + calls.append;
-  return { store, inner, calls, total, state };
-}
 
 function setup() {
   const counted = countingStore();

@@ -126,34 +126,39 @@ describe.skipIf(!server)('RedisStore reads and writes', () => {
 
   it('peeks at messages without removing them', async () => {
     const store = storeOf();
-    await store.append('a', make('one', 'two'));
+    await store.commit('a', { added: make('one', 'two') });
     expect(texts(await store.peek('a'))).toEqual(['one', 'two']);
     expect(texts(await store.peek('a'))).toEqual(['one', 'two']);
   });
 
   it('takes messages away: a second take finds none, and the key is gone', async () => {
     const store = storeOf();
-    await store.append('a', make('one', 'two'));
-    expect(texts(await store.take('a'))).toEqual(['one', 'two']);
-    expect(await store.take('a')).toEqual([]);
+    await store.commit('a', { added: make('one', 'two') });
+    expect(texts(await store.commit('a', { handOut: 'take' }))).toEqual(['one', 'two']);
+    expect(await store.commit('a', { handOut: 'take' })).toEqual([]);
     expect(await store.peek('a')).toEqual([]);
     expect(await allKeys()).toEqual([]);
   });
 
   it('keeps appended messages in order, after those already held', async () => {
     const store = storeOf();
-    await store.append('a', make('one'));
-    await store.append('a', make('two', 'three'));
-    await store.append('a', make('four'));
-    expect(texts(await store.take('a'))).toEqual(['one', 'two', 'three', 'four']);
+    await store.commit('a', { added: make('one') });
+    await store.commit('a', { added: make('two', 'three') });
+    await store.commit('a', { added: make('four') });
+    expect(texts(await store.commit('a', { handOut: 'take' }))).toEqual([
+      'one',
+      'two',
+      'three',
+      'four',
+    ]);
   });
 
   it('keeps the messages of different keys apart', async () => {
     const store = storeOf();
-    await store.append('a', make('for a'));
-    await store.append('b', make('for b'));
-    expect(texts(await store.take('a'))).toEqual(['for a']);
-    expect(texts(await store.take('b'))).toEqual(['for b']);
+    await store.commit('a', { added: make('for a') });
+    await store.commit('b', { added: make('for b') });
+    expect(texts(await store.commit('a', { handOut: 'take' }))).toEqual(['for a']);
+    expect(texts(await store.commit('b', { handOut: 'take' }))).toEqual(['for b']);
   });
 
   it('gives back every field of a message as it was stored', async () => {
@@ -162,28 +167,28 @@ describe.skipIf(!server)('RedisStore reads and writes', () => {
       { id: 'x1', level: SUCCESS, message: 'Saved: "a", \\b; ü 🎉', extraTags: 'sticky wide' },
       { id: 'x2', level: 99, message: '', extraTags: '' },
     ];
-    await store.append('a', messages);
+    await store.commit('a', { added: messages });
     expect(await store.peek('a')).toEqual(messages);
-    expect(await store.take('a')).toEqual(messages);
+    expect(await store.commit('a', { handOut: 'take' })).toEqual(messages);
   });
 
   it('reads an unknown key as empty without creating it', async () => {
     const store = storeOf();
     expect(await store.peek('nobody')).toEqual([]);
-    expect(await store.take('nobody')).toEqual([]);
+    expect(await store.commit('nobody', { handOut: 'take' })).toEqual([]);
     expect(await allKeys()).toEqual([]);
   });
 
   it('neither creates a key nor calls Redis for an empty append', async () => {
     const store = storeOf();
-    expect(await commandsSent(app(), () => store.append('a', []))).toEqual([]);
+    expect(await commandsSent(app(), () => store.commit('a', { added: [] }))).toEqual([]);
     expect(await allKeys()).toEqual([]);
   });
 
   it('is not changed by a caller mutating the arrays it passed in or got back', async () => {
     const store = storeOf();
     const appended = make('one');
-    await store.append('a', appended);
+    await store.commit('a', { added: appended });
     appended.push(...make('intruder'));
     const peeked = await store.peek('a');
     peeked.length = 0;
@@ -192,21 +197,21 @@ describe.skipIf(!server)('RedisStore reads and writes', () => {
 
   it('skips list elements that do not decode, on peek and on take', async () => {
     const store = storeOf();
-    await store.append('a', make('before'));
+    await store.commit('a', { added: make('before') });
     await admin().rpush('trpc-messages:{a}', 'not json', '{"id":"x"}', '[["", 20, "no id"]]');
-    await store.append('a', make('after'));
+    await store.commit('a', { added: make('after') });
     expect(texts(await store.peek('a'))).toEqual(['before', 'after']);
-    expect(texts(await store.take('a'))).toEqual(['before', 'after']);
+    expect(texts(await store.commit('a', { handOut: 'take' }))).toEqual(['before', 'after']);
     expect(await allKeys()).toEqual([]);
   });
 
   it('rejects, without throwing, when Redis refuses a command', async () => {
     const store = storeOf();
     await admin().set('trpc-messages:{a}', 'a string, not a list');
-    const appended = store.append('a', make('one'));
+    const appended = store.commit('a', { added: make('one') });
     await expect(appended).rejects.toThrow('WRONGTYPE');
     await expect(store.peek('a')).rejects.toThrow('WRONGTYPE');
-    await expect(store.take('a')).rejects.toThrow('WRONGTYPE');
+    await expect(store.commit('a', { handOut: 'take' })).rejects.toThrow('WRONGTYPE');
   });
 
   it('turns a client that throws synchronously into a rejection', async () => {
@@ -225,9 +230,9 @@ describe.skipIf(!server)('RedisStore reads and writes', () => {
       },
     };
     const store = new RedisStore({ client: broken });
-    await expect(store.take('a')).rejects.toThrow('broken client');
+    await expect(store.commit('a', { handOut: 'take' })).rejects.toThrow('broken client');
     await expect(store.peek('a')).rejects.toThrow('broken client');
-    await expect(store.append('a', make('one'))).rejects.toThrow('broken client');
+    await expect(store.commit('a', { added: make('one') })).rejects.toThrow('broken client');
   });
 
   it('accepts an ioredis Redis or Cluster client as it is typed', () => {
@@ -243,10 +248,12 @@ describe.skipIf(!server)('RedisStore key layout', () => {
 
   it('keeps a key as one list, prefix:{key}, one compact JSON message per element', async () => {
     const store = storeOf();
-    await store.append('session-1', [
-      { id: 'a1', level: INFO, message: 'one', extraTags: '' },
-      { id: 'a2', level: SUCCESS, message: 'two', extraTags: 'x' },
-    ]);
+    await store.commit('session-1', {
+      added: [
+        { id: 'a1', level: INFO, message: 'one', extraTags: '' },
+        { id: 'a2', level: SUCCESS, message: 'two', extraTags: 'x' },
+      ],
+    });
     expect(await allKeys()).toEqual(['trpc-messages:{session-1}']);
     expect(await admin().type('trpc-messages:{session-1}')).toBe('list');
     expect(await admin().lrange('trpc-messages:{session-1}', 0, -1)).toEqual([
@@ -259,7 +266,7 @@ describe.skipIf(!server)('RedisStore key layout', () => {
     "puts the key %s in the Redis key's hash tag, so a Cluster hashes only the key",
     async (key) => {
       const store = storeOf();
-      await store.append(key, make('one'));
+      await store.commit(key, { added: make('one') });
       const [redisKey = ''] = await allKeys();
       // Redis Cluster hashes what lies between the first '{' and the next '}'.
       const open = redisKey.indexOf('{');
@@ -271,9 +278,9 @@ describe.skipIf(!server)('RedisStore key layout', () => {
 
   it('puts a custom prefix before the hash tag', async () => {
     const store = storeOf({ prefix: 'app:flash:' });
-    await store.append('a', make('one'));
+    await store.commit('a', { added: make('one') });
     expect(await allKeys()).toEqual(['app:flash:{a}']);
-    expect(texts(await store.take('a'))).toEqual(['one']);
+    expect(texts(await store.commit('a', { handOut: 'take' }))).toEqual(['one']);
     expect(texts(await storeOf().peek('a'))).toEqual([]);
   });
 
@@ -304,7 +311,7 @@ describe.skipIf(!server)('RedisStore bounds', () => {
   it('sets the time to live on append: the messages are gone ttlSeconds later', async () => {
     const store = storeOf({ ttlSeconds: 1 });
     const key = freshKey();
-    await store.append(key, make('soon gone'));
+    await store.commit(key, { added: make('soon gone') });
     expect(await admin().pttl(`trpc-messages:{${key}}`)).toBeGreaterThan(900);
     await sleep(1100);
     expect(await store.peek(key)).toEqual([]);
@@ -315,11 +322,11 @@ describe.skipIf(!server)('RedisStore bounds', () => {
     const store = storeOf({ ttlSeconds: 100 });
     const appended = freshKey();
     const peeked = freshKey();
-    await store.append(appended, make('1'));
-    await store.append(peeked, make('1'));
+    await store.commit(appended, { added: make('1') });
+    await store.commit(peeked, { added: make('1') });
     await admin().pexpire(`trpc-messages:{${appended}}`, 5000);
     await admin().pexpire(`trpc-messages:{${peeked}}`, 5000);
-    await store.append(appended, make('2'));
+    await store.commit(appended, { added: make('2') });
     await store.peek(peeked);
     expect(await admin().pttl(`trpc-messages:{${appended}}`)).toBeGreaterThan(99_000);
     expect(await admin().pttl(`trpc-messages:{${peeked}}`)).toBeLessThanOrEqual(5000);
@@ -330,7 +337,7 @@ describe.skipIf(!server)('RedisStore bounds', () => {
     const { store, drops } = recordingStore({ maxMessagesPerKey: 3 });
     const key = freshKey();
     const five = make('1', '2', '3', '4', '5');
-    await store.append(key, five);
+    await store.commit(key, { added: five });
     expect(texts(await store.peek(key))).toEqual(['3', '4', '5']);
     expect(drops).toEqual([{ key, messages: five.slice(0, 2), reason: 'overflow' }]);
   });
@@ -339,8 +346,8 @@ describe.skipIf(!server)('RedisStore bounds', () => {
     const { store, drops } = recordingStore({ maxMessagesPerKey: 3 });
     const key = freshKey();
     const five = make('1', '2', '3', '4', '5');
-    for (const message of five) await store.append(key, [message]);
-    expect(texts(await store.take(key))).toEqual(['3', '4', '5']);
+    for (const message of five) await store.commit(key, { added: [message] });
+    expect(texts(await store.commit(key, { handOut: 'take' }))).toEqual(['3', '4', '5']);
     expect(drops).toEqual([
       { key, messages: [five[0]], reason: 'overflow' },
       { key, messages: [five[1]], reason: 'overflow' },
@@ -351,19 +358,19 @@ describe.skipIf(!server)('RedisStore bounds', () => {
     const { store, drops } = recordingStore({ maxMessagesPerKey: 9000 });
     const key = freshKey();
     const many = make(...Array.from({ length: 10_000 }, (_, i) => `${i}`));
-    await store.append(key, many);
+    await store.commit(key, { added: many });
     expect(drops).toEqual([{ key, messages: many.slice(0, 1000), reason: 'overflow' }]);
-    expect(await store.take(key)).toEqual(many.slice(1000));
+    expect(await store.commit(key, { handOut: 'take' })).toEqual(many.slice(1000));
   });
 
   it('does not report a drop when messages are taken or read', async () => {
     const { store, drops } = recordingStore({ maxMessagesPerKey: 3 });
     const key = freshKey();
-    await store.append(key, make('1'));
-    await store.append(key, make('2'));
+    await store.commit(key, { added: make('1') });
+    await store.commit(key, { added: make('2') });
     await store.peek(key);
-    await store.take(key);
-    await store.append(key, make('3', '4', '5'));
+    await store.commit(key, { handOut: 'take' });
+    await store.commit(key, { added: make('3', '4', '5') });
     expect(drops).toEqual([]);
   });
 });
@@ -372,18 +379,18 @@ describe.skipIf(!server)('RedisStore round trips', () => {
   it('appends in one round trip: one EVALSHA that pushes, trims, expires and publishes', async () => {
     const store = storeOf();
     const key = freshKey();
-    await store.append(key, make('warm-up'));
-    const sent = await commandsSent(app(), () => store.append(key, make('one', 'two')));
+    await store.commit(key, { added: make('warm-up') });
+    const sent = await commandsSent(app(), () => store.commit(key, { added: make('one', 'two') }));
     expect(sent.map(([name]) => name)).toEqual(['evalsha']);
   });
 
   it('takes in one round trip: one EVALSHA that reads and deletes', async () => {
     const store = storeOf();
     const key = freshKey();
-    await store.append(key, make('one'));
-    await store.take(key);
-    await store.append(key, make('two'));
-    const sent = await commandsSent(app(), () => store.take(key));
+    await store.commit(key, { added: make('one') });
+    await store.commit(key, { handOut: 'take' });
+    await store.commit(key, { added: make('two') });
+    const sent = await commandsSent(app(), () => store.commit(key, { handOut: 'take' }));
     expect(sent.map(([name]) => name)).toEqual(['evalsha']);
   });
 
@@ -397,13 +404,13 @@ describe.skipIf(!server)('RedisStore round trips', () => {
   it('sends a script whole only when Redis lost it (restart, SCRIPT FLUSH), then by SHA1', async () => {
     const store = storeOf();
     const key = freshKey();
-    await store.append(key, make('warm-up'));
+    await store.commit(key, { added: make('warm-up') });
     await admin().script('FLUSH');
-    const first = await commandsSent(app(), () => store.append(key, make('one')));
+    const first = await commandsSent(app(), () => store.commit(key, { added: make('one') }));
     expect(first.map(([name]) => name)).toEqual(['evalsha', 'eval']);
-    const second = await commandsSent(app(), () => store.append(key, make('two')));
+    const second = await commandsSent(app(), () => store.commit(key, { added: make('two') }));
     expect(second.map(([name]) => name)).toEqual(['evalsha']);
-    expect(texts(await store.take(key))).toEqual(['warm-up', 'one', 'two']);
+    expect(texts(await store.commit(key, { handOut: 'take' }))).toEqual(['warm-up', 'one', 'two']);
   });
 });
 
@@ -422,15 +429,15 @@ describe.skipIf(!server)('RedisStore under concurrency', () => {
         // Spread the operations over several turns of the event loop.
         for (let turn = 0; turn < i % 5; turn++) await new Promise(setImmediate);
         if (i % 3 === 0) {
-          taken.push(...texts(await store.take(key)));
+          taken.push(...texts(await store.commit(key, { handOut: 'take' })));
         } else {
           const batch = make(`${i}a`, `${i}b`);
           appended.push(...texts(batch));
-          await store.append(key, batch);
+          await store.commit(key, { added: batch });
         }
       }),
     );
-    const left = texts(await (instances[0] as RedisStore).take(key));
+    const left = texts(await (instances[0] as RedisStore).commit(key, { handOut: 'take' }));
     const delivered = [...taken, ...left];
     expect(taken.length).toBeGreaterThan(0);
     expect(delivered).toHaveLength(appended.length);
@@ -472,10 +479,10 @@ describe.skipIf(!server)('RedisStore watch', () => {
     const unwatch = b.watch(key, heard.listener);
     await until(() => heard.calls === 1);
     const started = Date.now();
-    await a.append(key, make('hello from A'));
+    await a.commit(key, { added: make('hello from A') });
     await until(() => heard.calls === 2, 1000);
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(texts(await b.take(key))).toEqual(['hello from A']);
+    expect(texts(await b.commit(key, { handOut: 'take' }))).toEqual(['hello from A']);
     unwatch();
   });
 
@@ -485,8 +492,8 @@ describe.skipIf(!server)('RedisStore watch', () => {
     const heard = counter();
     const unwatch = store.watch(key, heard.listener);
     await until(() => heard.calls === 1);
-    await store.append(freshKey(), make('elsewhere'));
-    await store.append(key, make('here'));
+    await store.commit(freshKey(), { added: make('elsewhere') });
+    await store.commit(key, { added: make('here') });
     await until(() => heard.calls === 2);
     await sleep(100);
     expect(heard.calls).toBe(2);
@@ -505,14 +512,14 @@ describe.skipIf(!server)('RedisStore watch', () => {
 
     unwatchFirst();
     unwatchFirst();
-    await store.append(key, make('one'));
+    await store.commit(key, { added: make('one') });
     await until(() => second.calls === 2);
     expect(first.calls).toBe(1);
     expect((await subscriptions(key)).channel).toBe(1);
 
     unwatchSecond();
     await until(async () => (await subscriptions(key)).channel === 0);
-    await store.append(key, make('two'));
+    await store.commit(key, { added: make('two') });
     await sleep(200);
     expect([first.calls, second.calls]).toEqual([1, 2]);
   });
@@ -525,7 +532,7 @@ describe.skipIf(!server)('RedisStore watch', () => {
     const unwatchTwice = store.watch(key, heard.listener);
     await until(() => heard.calls === 2);
     unwatchOnce();
-    await store.append(key, make('one'));
+    await store.commit(key, { added: make('one') });
     await until(() => heard.calls === 3);
     unwatchTwice();
   });
@@ -540,7 +547,7 @@ describe.skipIf(!server)('RedisStore watch', () => {
     expect((await subscriptions('none')).connections).toBe(1);
     await store.close();
     await until(async () => (await subscriptions('none')).connections === 0);
-    await store.append(keys[0] as string, make('after close'));
+    await store.commit(keys[0] as string, { added: make('after close') });
     await sleep(100);
     expect(heard.calls).toBe(3);
   });
@@ -552,11 +559,11 @@ describe.skipIf(!server)('RedisStore when Redis is slow or down', () => {
     const client = connect();
     const store = storeOf({ client, commandTimeoutMs: 300 });
     const key = freshKey();
-    await store.append(key, make('one'));
+    await store.commit(key, { added: make('one') });
     server?.pause();
     try {
       const started = Date.now();
-      await expect(store.take(key)).rejects.toThrow(
+      await expect(store.commit(key, { handOut: 'take' })).rejects.toThrow(
         'trpc-messages: Redis did not answer within 300ms',
       );
       expect(Date.now() - started).toBeGreaterThanOrEqual(290);
@@ -580,14 +587,14 @@ describe.skipIf(!server)('RedisStore when Redis is slow or down', () => {
     const heard = counter();
     b.watch(key, heard.listener);
     await until(() => heard.calls === 1);
-    await a.append(key, make('before the crash'));
+    await a.commit(key, { added: make('before the crash') });
     await until(() => heard.calls === 2);
 
     await server?.kill();
     for (const operation of [
-      () => a.take(key),
+      () => a.commit(key, { handOut: 'take' }),
       () => a.peek(key),
-      () => a.append(key, make('lost, or late')),
+      () => a.commit(key, { added: make('lost, or late') }),
     ]) {
       const started = Date.now();
       await expect(operation()).rejects.toThrow();
@@ -607,11 +614,11 @@ describe.skipIf(!server)('RedisStore when Redis is slow or down', () => {
     await until(() => heard.calls >= 3, 10_000);
     // An append that timed out may have waited in ioredis's offline queue and run on reconnect
     // (before the peeks above, on the same connection): clear it.
-    await b.take(key);
+    await b.commit(key, { handOut: 'take' });
     const calls = heard.calls;
-    await a.append(key, make('after the restart'));
+    await a.commit(key, { added: make('after the restart') });
     await until(() => heard.calls === calls + 1);
-    expect(texts(await b.take(key))).toEqual(['after the restart']);
+    expect(texts(await b.commit(key, { handOut: 'take' }))).toEqual(['after the restart']);
     // Late replies and rejections have come by now: failOnUnhandledRejections checks them.
     await sleep(100);
   });

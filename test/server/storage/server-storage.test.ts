@@ -2,12 +2,12 @@ import { parseSetCookie } from 'cookie';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../server/storage/memory-store.js';
-import type { MessageStore } from '../../../server/storage/message-store.js';
 import type { Messages } from '../../../server/storage/messages.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
 import type { Message } from '../../../shared/message.js';
 import { Browser } from '../../fixtures/request.js';
 import { texts } from '../../fixtures/texts.js';
+import { wrapStore } from '../../fixtures/wrapped-store.js';
 
 const secret = 'x'.repeat(32);
 const SESSION = 'messages_session';
@@ -28,24 +28,9 @@ function sessionKey(browser: Browser): string {
 /** A store that fails every call with `Error('down')` while `down` is set. */
 function flakyStore(inner = new MemoryStore()) {
   const state = { down: false };
-  const guard = () => {
+  const store = wrapStore(inner, () => {
     if (state.down) throw new Error('down');
-  };
-  const store: MessageStore = {
-    async peek(key) {
-      guard();
-      return inner.peek(key);
-    },
-    async take(key) {
-      guard();
-      return inner.take(key);
-    },
-    async append(key, messages) {
-      guard();
-      return inner.append(key, messages);
-    },
-    watch: (key, listener) => inner.watch(key, listener),
-  };
+  });
   return { store, inner, state };
 }
 
@@ -398,21 +383,7 @@ describe('serverStorage under concurrent requests of one session', () => {
           const inner = new MemoryStore({ maxMessagesPerKey: 1000 });
           // Every store call waits for the scheduler, which runs them in a random order.
           const later = (label: string) => s.schedule(Promise.resolve(), label);
-          const store: MessageStore = {
-            async peek(key) {
-              await later('peek');
-              return inner.peek(key);
-            },
-            async take(key) {
-              await later('take');
-              return inner.take(key);
-            },
-            async append(key, messages) {
-              await later('append');
-              return inner.append(key, messages);
-            },
-            watch: (key, listener) => inner.watch(key, listener),
-          };
+          const store = wrapStore(inner, (op) => later(op));
 
           const browser = new Browser(serverStorage({ secret, store }));
           await s.waitFor(browser.request((m) => m.info('seed')));

@@ -2,13 +2,12 @@ import type { ResponseMeta } from '@trpc/server/http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../../../server/storage/backend.js';
 import { cookieStorage } from '../../../server/storage/cookie-storage.js';
-import { MemoryStore } from '../../../server/storage/memory-store.js';
-import type { MessageStore } from '../../../server/storage/message-store.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
 import { texts } from '../../fixtures/texts.js';
 import { createRecordingBrowser } from '../../fixtures/trpc-client.js';
 import { adapters, TestApps } from '../../fixtures/trpc-server.js';
 import { failOnUnhandledRejections } from '../../fixtures/unhandled-rejections.js';
+import { countingStore } from '../../fixtures/wrapped-store.js';
 
 failOnUnhandledRejections();
 
@@ -32,28 +31,6 @@ const apps = new TestApps();
 afterEach(async () => {
   await apps.closeAll();
 });
-
-/** A memory store that counts the calls made to it. */
-function countingStore() {
-  const inner = new MemoryStore();
-  const calls = { peek: 0, take: 0, append: 0 };
-  const store: MessageStore = {
-    peek(key) {
-      calls.peek += 1;
-      return inner.peek(key);
-    },
-    take(key) {
-      calls.take += 1;
-      return inner.take(key);
-    },
-    append(key, messages) {
-      calls.append += 1;
-      return inner.append(key, messages);
-    },
-    watch: (key, listener) => inner.watch(key, listener),
-  };
-  return { store, calls };
-}
 
 describe.each(adapters)('the %s adapter', (adapter) => {
   describe.each(storages)('with $kind', ({ cookie, make }) => {

@@ -361,8 +361,7 @@ describe('a store that is down', () => {
   function downStore(error: Error): MessageStore {
     return {
       peek: () => Promise.reject(error),
-      take: () => Promise.reject(error),
-      append: () => Promise.reject(error),
+      commit: () => Promise.reject(error),
       watch: () => () => {},
     };
   }

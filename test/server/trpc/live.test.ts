@@ -147,12 +147,12 @@ describe('messages.live', () => {
     await next.signalled(1);
 
     // The streams only looked: only the consume took messages.
-    expect(store.takes).toEqual([]);
+    expect(store.handOuts).toEqual([]);
     expect(texts(await browser.client.messages.consume.query())).toEqual([
       'Sent as the page closed.',
       'Sent while no page was open.',
     ]);
-    expect(store.takes).toEqual([browser.key]);
+    expect(store.handOuts).toEqual([browser.key]);
   });
 
   it('signals nothing, on reconnect, that a consume already returned', async () => {
