@@ -80,7 +80,8 @@ if holder ~= '' then
   now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
   lease = holder .. ' ' .. (now + tonumber(ARGV[6]))
 end
-local function idOf(message) return string.match(message, '^%["([^"]+)"') end
+-- An element is a one-message list of message-codec, [["<id>",…]]; ids need no JSON escapes.
+local function idOf(message) return string.match(message, '^%[%["([^"]+)"') end
 
 -- Removing a list's last element, or a hash's last field, deletes the key: nothing is left over.
 if firstAdded > 8 then

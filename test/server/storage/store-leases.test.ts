@@ -1,0 +1,260 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import fc from 'fast-check';
+import { Redis } from 'ioredis';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../../server/storage/memory-store.js';
+import type { HandOut, MessageStore } from '../../../server/storage/message-store.js';
+import { RedisStore } from '../../../server/storage/redis-store.js';
+import { INFO } from '../../../shared/levels.js';
+import type { StoredMessage } from '../../../shared/message.js';
+import { startRedisServer } from '../../fixtures/redis-server.js';
+import { texts } from '../../fixtures/texts.js';
+
+// Leases and acknowledgements, the same for every store: the contract of MessageStore.commit.
+
+const server = await startRedisServer();
+const redisClients: Redis[] = [];
+const redisStores: RedisStore[] = [];
+afterAll(async () => {
+  for (const store of redisStores) await store.close();
+  for (const client of redisClients) client.disconnect();
+  await server?.stop();
+});
+
+function redisStore(): RedisStore {
+  if (!server) throw new Error('no redis-server');
+  const client = new Redis({ host: '127.0.0.1', port: server.port, maxRetriesPerRequest: 1 });
+  redisClients.push(client);
+  const store = new RedisStore({ client, maxMessagesPerKey: 1000 });
+  redisStores.push(store);
+  return store;
+}
+
+const stores: { name: string; make: () => MessageStore; skip: boolean }[] = [
+  { name: 'MemoryStore', make: () => new MemoryStore({ maxMessagesPerKey: 1000 }), skip: false },
+  { name: 'RedisStore', make: redisStore, skip: !server },
+];
+
+let nextId = 0;
+/** Stored messages with fresh ids, the given texts. */
+const make = (...texts: string[]): StoredMessage[] =>
+  texts.map((message) => ({ id: `m${++nextId}`, level: INFO, message, extraTags: '' }));
+
+let nextKey = 0;
+const freshKey = () => `lease-key${++nextKey}`;
+
+/** A lease of tab `holder` that outlives any test. */
+const held = (holder: string) => ({ holder, ms: 60_000 });
+const ids = (messages: readonly StoredMessage[]) => messages.map((m) => m.id);
+
+describe.each(stores)('$name leases and acknowledgements', ({ make: makeStore, skip }) => {
+  describe.skipIf(skip)('', () => {
+    let store: MessageStore;
+    beforeEach(() => {
+      store = makeStore();
+    });
+
+    it('hands messages out under a lease without removing them', async () => {
+      const key = freshKey();
+      await store.commit(key, { added: make('one', 'two') });
+      const handed = await store.commit(key, { lease: held('tab-a'), handOut: 'all' });
+      expect(texts(handed)).toEqual(['one', 'two']);
+      expect(texts(await store.peek(key))).toEqual(['one', 'two']);
+    });
+
+    it('hands leased messages again, at once, to the same holder (a reload)', async () => {
+      const key = freshKey();
+      await store.commit(key, { added: make('one') });
+      await store.commit(key, { lease: held('tab-a'), handOut: 'all' });
+      expect(texts(await store.commit(key, { lease: held('tab-a'), handOut: 'all' }))).toEqual([
+        'one',
+      ]);
+    });
+
+    it('hands no other holder a message under an unexpired lease', async () => {
+      const key = freshKey();
+      await store.commit(key, { added: make('one') });
+      await store.commit(key, { lease: held('tab-a'), handOut: 'all' });
+      expect(await store.commit(key, { lease: held('tab-b'), handOut: 'all' })).toEqual([]);
+    });
+
+    it('hands a message to another holder once its lease has ended', async () => {
+      const key = freshKey();
+      await store.commit(key, { added: make('one') });
+      await store.commit(key, { lease: { holder: 'tab-a', ms: 30 }, handOut: 'all' });
+      await sleep(60);
+      expect(texts(await store.commit(key, { lease: held('tab-b'), handOut: 'all' }))).toEqual([
+        'one',
+      ]);
+      // Tab b holds it now.
+      expect(await store.commit(key, { lease: held('tab-a'), handOut: 'all' })).toEqual([]);
+    });
+
+    it('removes acknowledged messages for good; an acknowledged message never comes back', async () => {
+      const key = freshKey();
+      const [one, two] = make('one', 'two') as [StoredMessage, StoredMessage];
+      await store.commit(key, { added: [one, two] });
+      await store.commit(key, { lease: held('tab-a'), handOut: 'all' });
+      await store.commit(key, { acked: [one.id] });
+      expect(texts(await store.peek(key))).toEqual(['two']);
+      expect(texts(await store.commit(key, { lease: held('tab-a'), handOut: 'all' }))).toEqual([
+        'two',
+      ]);
+      await store.commit(key, { acked: [two.id] });
+      expect(await store.peek(key)).toEqual([]);
+      expect(await store.commit(key, { lease: held('tab-b'), handOut: 'all' })).toEqual([]);
+    });
+
+    it('takes acknowledgements that are repeated, out of order or for unknown ids harmlessly', async () => {
+      const key = freshKey();
+      const [one, two, three] = make('one', 'two', 'three') as StoredMessage[] as [
+        StoredMessage,
+        StoredMessage,
+        StoredMessage,
+      ];
+      await store.commit(key, { added: [one, two, three] });
+      await store.commit(key, { acked: [three.id, 'nobody-knows', one.id, three.id] });
+      await store.commit(key, { acked: [one.id] });
+      expect(texts(await store.peek(key))).toEqual(['two']);
+    });
+
+    it('removes nothing of a key through acknowledgements sent to another key', async () => {
+      const mine = freshKey();
+      const theirs = freshKey();
+      const [message] = make('theirs') as [StoredMessage];
+      await store.commit(theirs, { added: [message] });
+      await store.commit(mine, { added: make('mine'), acked: [message.id] });
+      expect(texts(await store.peek(theirs))).toEqual(['theirs']);
+    });
+
+    it('applies acknowledgements, then additions, then the hand-out, in one step', async () => {
+      const key = freshKey();
+      const [old] = make('old') as [StoredMessage];
+      await store.commit(key, { added: [old] });
+      const handed = await store.commit(key, {
+        acked: [old.id],
+        added: make('new'),
+        lease: held('tab-a'),
+        handOut: 'all',
+      });
+      expect(texts(handed)).toEqual(['new']);
+    });
+
+    it("hands a holder its own messages only with 'own': free ones stay for the tab in view", async () => {
+      const key = freshKey();
+      await store.commit(key, { added: make('from a job') });
+      const handed = await store.commit(key, {
+        added: make('from this tab'),
+        lease: held('tab-a'),
+        handOut: 'own',
+      });
+      expect(texts(handed)).toEqual(['from this tab']);
+      expect(texts(await store.commit(key, { lease: held('tab-b'), handOut: 'all' }))).toEqual([
+        'from a job',
+      ]);
+    });
+
+    it('adds messages leased to their holder: no other holder gets them while the lease lasts', async () => {
+      const key = freshKey();
+      await store.commit(key, { added: make('mine'), lease: held('tab-a') });
+      expect(await store.commit(key, { lease: held('tab-b'), handOut: 'all' })).toEqual([]);
+      expect(texts(await store.commit(key, { lease: held('tab-a'), handOut: 'own' }))).toEqual([
+        'mine',
+      ]);
+    });
+
+    it("takes everything with 'take', leases or not, and leaves nothing", async () => {
+      const key = freshKey();
+      await store.commit(key, { added: make('leased'), lease: held('tab-a') });
+      await store.commit(key, { added: make('free') });
+      expect(texts(await store.commit(key, { handOut: 'take' }))).toEqual(['leased', 'free']);
+      expect(await store.peek(key)).toEqual([]);
+    });
+
+    it('tells watchers of free messages only: leased ones are their holder’s to fetch', async () => {
+      const key = freshKey();
+      const sentinel = freshKey();
+      const heard = { key: 0, sentinel: 0 };
+      const stops = [
+        store.watch(key, () => void heard.key++),
+        store.watch(sentinel, () => void heard.sentinel++),
+      ];
+      try {
+        // A Redis watch calls once when its subscription is live: wait for that first.
+        const ready = store instanceof RedisStore ? 1 : 0;
+        await until(() => heard.key === ready && heard.sentinel === ready);
+        await store.commit(key, { added: make('leased'), lease: held('tab-a') });
+        await store.commit(sentinel, { added: make('free') });
+        // Signals arrive in the order they were sent: once the sentinel's is in, any for the
+        // leased append would be too.
+        await until(() => heard.sentinel === ready + 1);
+        expect(heard.key).toBe(ready);
+        await store.commit(key, { added: make('free') });
+        await until(() => heard.key === ready + 1);
+      } finally {
+        for (const stop of stops) stop();
+      }
+    });
+
+    it('refuses a hand-out under a lease without one, with a clear error', async () => {
+      await expect(store.commit(freshKey(), { handOut: 'all' })).rejects.toThrow(
+        "handing out 'all' needs a lease",
+      );
+    });
+
+    it('behaves like a model of leased lists for any sequence of steps', async () => {
+      const holders = ['tab-a', 'tab-b'] as const;
+      const step = fc.record({
+        add: fc.nat(2),
+        // Indices into the ids added so far (out of range: an unknown id).
+        ack: fc.array(fc.nat(12), { maxLength: 3 }),
+        holder: fc.option(fc.constantFrom(...holders), { nil: undefined }),
+        handOut: fc.constantFrom<HandOut>('none', 'own', 'all', 'take'),
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 10 }), async (steps) => {
+          const key = freshKey();
+          const added: StoredMessage[] = [];
+          // The model: the key's messages in order, each with its holder (leases never end here).
+          let model: { message: StoredMessage; holder: string | undefined }[] = [];
+          for (const { add, ack, holder, handOut: wanted } of steps) {
+            const handOut = holder === undefined && wanted !== 'take' ? 'none' : wanted;
+            const fresh = make(...Array.from({ length: add }, (_, i) => `m${i}`));
+            added.push(...fresh);
+            const acked = ack.map((i) => added[i]?.id ?? `unknown${i}`);
+            const lease = holder === undefined ? undefined : held(holder);
+            const handed = await store.commit(key, { added: fresh, acked, lease, handOut });
+
+            model = model.filter(({ message }) => !acked.includes(message.id));
+            model.push(...fresh.map((message) => ({ message, holder })));
+            let expected: StoredMessage[] = [];
+            if (handOut === 'take') {
+              expected = model.map(({ message }) => message);
+              model = [];
+            } else if (handOut !== 'none') {
+              for (const entry of model) {
+                const free = entry.holder === undefined;
+                if (entry.holder === holder || (handOut === 'all' && free)) {
+                  expected.push(entry.message);
+                  entry.holder = holder;
+                }
+              }
+            }
+            expect(ids(handed)).toEqual(ids(expected));
+            expect(ids(await store.peek(key))).toEqual(model.map(({ message }) => message.id));
+          }
+        }),
+        { numRuns: 40 },
+      );
+    });
+  });
+});
+
+/** Resolves once `condition` holds; fails after `ms`. */
+async function until(condition: () => boolean, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms}ms`);
+    await sleep(5);
+  }
+}
