@@ -1,5 +1,10 @@
 import { RequestCookies } from '../storage/cookie-exchange.js';
-import { forwardedHttps, type ResponseExchange, setsCookie } from './response-exchange.js';
+import {
+  forwardedHttps,
+  type ResponseExchange,
+  setsCookie,
+  withListItem,
+} from './response-exchange.js';
 
 /**
  * The cookie exchange of a fetch Request and the response headers the fetch adapter sends
@@ -32,6 +37,10 @@ class FetchExchange extends RequestCookies implements ResponseExchange {
     return this.#req.headers.get('cookie');
   }
 
+  requestHeader(name: string): string | undefined {
+    return this.#req.headers.get(name) ?? undefined;
+  }
+
   setCookie(name: string, header: string): void {
     // Headers can only delete every Set-Cookie at once: keep the others and append again.
     const others = this.#resHeaders.getSetCookie().filter((h) => !setsCookie(h, name));
@@ -41,6 +50,10 @@ class FetchExchange extends RequestCookies implements ResponseExchange {
 
   setHeader(name: string, value: string): void {
     this.#resHeaders.set(name, value);
+  }
+
+  addToHeaderList(name: string, value: string): void {
+    this.#resHeaders.set(name, withListItem(this.#resHeaders.get(name) ?? undefined, value));
   }
 
   // The fetch adapter appends responseMeta's cookies to these headers: nothing is lost.

@@ -1,7 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { RequestCookies } from '../storage/cookie-exchange.js';
-import { forwardedHttps, type ResponseExchange, setsCookie } from './response-exchange.js';
+import {
+  forwardedHttps,
+  type ResponseExchange,
+  setsCookie,
+  withListItem,
+} from './response-exchange.js';
 
 /**
  * The cookie exchange of a Node request and response (the standalone and express adapters, or
@@ -34,6 +39,11 @@ class NodeExchange extends RequestCookies implements ResponseExchange {
     return this.#req.headers.cookie;
   }
 
+  requestHeader(name: string): string | undefined {
+    const value = this.#req.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
   setCookie(name: string, header: string): void {
     if (this.#res.headersSent) {
       throw new Error(`trpc-messages: cookie ${name} set after headers left`);
@@ -44,6 +54,11 @@ class NodeExchange extends RequestCookies implements ResponseExchange {
 
   setHeader(name: string, value: string): void {
     if (!this.#res.headersSent) this.#res.setHeader(name, value);
+  }
+
+  addToHeaderList(name: string, value: string): void {
+    const current = this.#res.getHeader(name);
+    this.setHeader(name, withListItem(current === undefined ? undefined : String(current), value));
   }
 
   cookiesToRepeat(): string[] {

@@ -94,12 +94,12 @@ export class MemoryStore implements MessageStore {
     const handedOut = this.#handOut(entry, handOut, lease, now);
     if (entry.messages.length === 0) this.#remove(key, entry);
     else if (added.length > 0) this.#evictBeyondBounds(key);
-    // Leased messages are their holder's to fetch: only free ones are news to watchers.
-    if (added.length > 0 && lease === undefined) this.#appended.emit(key);
+    // Messages handed out as they are added are on their way already: no news to watchers.
+    if (added.length > 0 && handOut === 'none') this.#appended.emit(key, lease?.holder);
     return handedOut;
   }
 
-  watch(key: string, listener: () => void): () => void {
+  watch(key: string, listener: (heldBy: string | undefined) => void): () => void {
     this.#appended.on(key, listener);
     return () => {
       this.#appended.off(key, listener);

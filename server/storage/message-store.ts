@@ -14,11 +14,11 @@ export interface MessageStore {
    */
   commit(key: string, change: StoreChange): Promise<StoredMessage[]>;
   /**
-   * Calls `listener` whenever messages that no one holds a lease on are appended to `key`, by
-   * this process or (for a shared store) any other; returns the function that stops it. For live
-   * delivery: leased messages are the holder's to fetch.
+   * Calls `listener` whenever messages are appended to `key` and not handed out in the same
+   * step, by this process or (for a shared store) any other, with the holder they are leased to
+   * (undefined: free for anyone); returns the function that stops it. For live delivery.
    */
-  watch(key: string, listener: () => void): () => void;
+  watch(key: string, listener: (heldBy: string | undefined) => void): () => void;
   /** Calls `listener` with every message the store lets go unread; returns its stop. */
   watchDrops?(listener: (event: DropEvent) => void): () => void;
 }

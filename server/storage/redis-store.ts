@@ -68,6 +68,7 @@ const script = (source: string): Script => ({
 // ARGV: the most messages kept, the TTL in seconds, the channel, what to hand out, the lease's
 // holder ('' for none), its length in ms, the number of acknowledged ids, those ids, then the
 // messages to add. Returns the messages handed out and those trimmed away (to report them).
+// Appends are published with the holder they are leased to ('' for none).
 // A lease is "<holder> <until, in ms of Redis's clock>": every instance sees one clock.
 // RPUSH takes the messages in chunks because Lua's unpack has a limit of a few thousand values.
 const COMMIT = script(`
@@ -119,8 +120,8 @@ if #ARGV >= firstAdded then
     end
   end
   redis.call('EXPIRE', list, ARGV[2])
-  -- Leased messages are their holder's to fetch: only free ones are news to watchers.
-  if holder == '' then redis.call('PUBLISH', ARGV[3], #ARGV - firstAdded + 1) end
+  -- Messages handed out as they are added are on their way already: no news to watchers.
+  if handOut == 'none' then redis.call('PUBLISH', ARGV[3], holder) end
 end
 
 local out = {}
@@ -169,7 +170,7 @@ export class RedisStore implements MessageStore {
   readonly #commandTimeoutMs: number;
   readonly #drops: DropListeners;
   /** Listeners by channel; each registration is its own function, so one can be added twice. */
-  readonly #listeners = new Map<string, Set<() => void>>();
+  readonly #listeners = new Map<string, Set<(heldBy: string | undefined) => void>>();
   /** Channels left unwatched while Redis was away, to unsubscribe once it is back. */
   readonly #stale = new Set<string>();
   #subscriber: RedisSubscriberClient | undefined;
@@ -220,11 +221,11 @@ export class RedisStore implements MessageStore {
   }
 
   /**
-   * Also calls `listener` once the subscription is live, and again after the subscriber
-   * reconnects: an append made before either may have gone unheard. A listener that throws is
+   * Also calls `listener` (with no holder) once the subscription is live, and again after the
+   * subscriber reconnects: an append made before either may have gone unheard. A listener that throws is
    * reported as an uncaught exception, like any event listener's, without disturbing the others.
    */
-  watch(key: string, listener: () => void): () => void {
+  watch(key: string, listener: (heldBy: string | undefined) => void): () => void {
     const channel = this.#redisKey(key);
     let listeners = this.#listeners.get(channel);
     if (listeners === undefined) {
@@ -233,7 +234,7 @@ export class RedisStore implements MessageStore {
       this.#stale.delete(channel);
       this.#subscribe([channel]);
     }
-    const registration = () => listener();
+    const registration = (heldBy: string | undefined) => listener(heldBy);
     listeners.add(registration);
     const watched = listeners;
     return () => {
@@ -302,7 +303,7 @@ export class RedisStore implements MessageStore {
     this.#subscriber = subscriber;
     // The app's own client reports the same connection errors; here they only mean a retry.
     subscriber.on('error', () => {});
-    subscriber.on('message', (channel) => this.#notify([channel]));
+    subscriber.on('message', (channel, heldBy) => this.#notify([channel], heldBy || undefined));
     subscriber.on('ready', () => {
       if (this.#subscriber !== subscriber) return;
       // After a reconnect (or a failed subscribe) subscribe anew: ioredis resubscribes what it
@@ -337,11 +338,11 @@ export class RedisStore implements MessageStore {
     });
   }
 
-  #notify(channels: readonly string[]): void {
+  #notify(channels: readonly string[], heldBy?: string): void {
     for (const channel of channels) {
       for (const listener of [...(this.#listeners.get(channel) ?? [])]) {
         try {
-          listener();
+          listener(heldBy);
         } catch (error) {
           // Thrown later, not into ioredis's reply parser.
           queueMicrotask(() => {

@@ -1,12 +1,14 @@
 import type { DefaultTags, TagMap } from '../../shared/tags.js';
 import type { Recipient, Storage } from '../storage/backend.js';
-import type { MessagesOptions } from '../storage/messages.js';
+import type { DropEvent } from '../storage/message-store.js';
+import { DEFAULT_LEASE_MS, type MessagesOptions } from '../storage/messages.js';
 import { type RecipientMessages, sendTo } from '../storage/outbox.js';
+import { positiveInteger } from '../storage/positive-integer.js';
 import { serverStorage } from '../storage/server-storage.js';
 import { createFromRequest } from './from-request.js';
 import { createMessagesRouter } from './messages-router.js';
 import { createPersistence } from './persist.js';
-import { type ErrorReporter, Reporter } from './reporter.js';
+import { type ErrorReporter, MessagesDroppedError, Reporter } from './reporter.js';
 import { wrapResponseMeta } from './response-meta.js';
 
 /** Settings of the messages framework for an app. */
@@ -24,6 +26,17 @@ export interface CreateMessagesOptions<Tags extends TagMap> {
    * budget); the request itself goes on. Default: console.error.
    */
   readonly onError?: ErrorReporter;
+  /**
+   * Told of every message the store let go unread (over `maxMessagesPerKey`, evicted, expired).
+   * Default: `onError`, with a `MessagesDroppedError`.
+   */
+  readonly onDrop?: (event: DropEvent) => void;
+  /**
+   * How long messages handed to a browser tab are leased to it, in ms (default 5000): no other
+   * tab or device is handed them meanwhile, and they come again once it ends unless the tab
+   * acknowledged them.
+   */
+  readonly leaseMs?: number;
 }
 
 /**
@@ -36,21 +49,37 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
 ) {
   const storage = options.storage ?? serverStorage();
   const reporter = new Reporter(options.onError);
+  const leaseMs = positiveInteger(options.leaseMs ?? DEFAULT_LEASE_MS, 'leaseMs');
+  storage.store?.watchDrops?.(
+    options.onDrop ??
+      ((event) => reporter.report(new MessagesDroppedError(event.messages, event.reason))),
+  );
   // The same for every request: built once.
   const messageOptions: MessagesOptions<Tags> = {
     ...(options.level === undefined ? {} : { level: options.level }),
     ...(options.tags === undefined ? {} : { tags: options.tags }),
     ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
   };
-  const persistence = createPersistence<Tags>(reporter);
-  const { router, consume } = createMessagesRouter<Tags>(storage, persistence, reporter);
+  const persistence = createPersistence<Tags>(reporter, leaseMs);
+  const { router, consume } = createMessagesRouter<Tags>({
+    storage,
+    persistence,
+    reporter,
+    leaseMs,
+  });
 
   return {
     /** The storage messages are kept in. */
     storage,
 
     /** One request's messages, for `createContext`: `{ messages: messages.fromRequest(opts) }`. */
-    fromRequest: createFromRequest<Tags>({ storage, messageOptions, reporter, consume }),
+    fromRequest: createFromRequest<Tags>({
+      storage,
+      messageOptions,
+      reporter,
+      consume,
+      leaseMs,
+    }),
 
     /**
      * The middleware that stores what each procedure queued before its result is sent (it runs
@@ -59,8 +88,9 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
     persist: persistence.persist,
 
     /**
-     * The `messages` router: `consume` returns the unread messages and removes them; `live`
-     * signals new ones as they are added (a subscription, for `httpSubscriptionLink`).
+     * The `messages` router: `consume` hands over the unread messages, `ack` acknowledges those
+     * shown, `live` signals new ones as they are added (a subscription, for
+     * `httpSubscriptionLink`).
      */
     router,
 

@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TRPCRequestInfo } from '@trpc/server/http';
+import { CLIENT_HEADER, parseClientHeader } from '../../shared/delivery.js';
 import type { TagMap } from '../../shared/tags.js';
 import { fetchExchange } from '../adapters/fetch.js';
 import { nodeExchange } from '../adapters/node.js';
 import type { Storage } from '../storage/backend.js';
 import { Messages, type MessagesOptions } from '../storage/messages.js';
+import { announceInline } from './inline-delivery.js';
 import type { Reporter } from './reporter.js';
 import { requestStates } from './request-state.js';
 
@@ -36,6 +38,8 @@ export interface RequestMessagesSetup<Tags extends TagMap> {
   readonly storage: Storage;
   readonly messageOptions: MessagesOptions<Tags>;
   readonly reporter: Reporter;
+  /** How long messages handed to a tab are leased to it, in ms. */
+  readonly leaseMs: number;
   /** The kit's `messages.consume`: a request that calls it is never cached. */
   readonly consume: object;
 }
@@ -60,6 +64,20 @@ export function createFromRequest<Tags extends TagMap>(setup: RequestMessagesSet
     const headersFirst = info?.accept === 'application/jsonl' || info?.type === 'subscription';
     const consumes = info?.calls.some((call) => call.procedure === setup.consume) ?? false;
     if (consumes) exchange.setHeader('cache-control', 'no-store');
+    // A client with the kit's link names its tab and says what its response may carry.
+    const client = parseClientHeader(exchange.requestHeader(CLIENT_HEADER));
+    const options: MessagesOptions<Tags> = client
+      ? {
+          ...messageOptions,
+          delivery: {
+            holder: client.tab,
+            acks: client.acks,
+            // Streamed responses send their headers first: they cannot carry messages.
+            inline: headersFirst ? undefined : client.inline,
+            leaseMs: setup.leaseMs,
+          },
+        }
+      : messageOptions;
     const messages: Messages<Tags> = new Messages<Tags>(
       // The Toaster consumes on mount: a session given then is shared by the page's next
       // requests, even concurrent ones.
@@ -71,7 +89,7 @@ export function createFromRequest<Tags extends TagMap>(setup: RequestMessagesSet
       }),
       info?.type === 'subscription'
         ? {
-            ...messageOptions,
+            ...options,
             // A subscription's work outlives its middleware: persist each change as made.
             eager: true,
             onError: (error) => {
@@ -84,9 +102,10 @@ export function createFromRequest<Tags extends TagMap>(setup: RequestMessagesSet
               }
             },
           }
-        : messageOptions,
+        : options,
     );
     requestStates.set(messages, { exchange, noStore: consumes });
+    if (messages.inline) announceInline(exchange, setup.leaseMs);
     // The commonest mistake, made visible: messages queued but never persisted.
     if ('res' in opts && !production) {
       opts.res.once('finish', () => {

@@ -5,6 +5,11 @@ import type { Reporter } from './reporter.js';
 /** What `messages.live` sends: messages are waiting for the caller, to be consumed. */
 export interface LiveSignal {
   readonly waiting: true;
+  /**
+   * The browser tab they are leased to, which should consume them (a request of that tab added
+   * them and its response could not carry them); absent: whichever tab the user looks at.
+   */
+  readonly heldBy?: string;
 }
 
 /**
@@ -19,11 +24,12 @@ export async function* liveSignals(
   signal: AbortSignal | undefined,
 ): AsyncGenerator<LiveSignal> {
   const keys = readers.map(recipientKey);
-  let waiting = false;
+  // The holders of the messages heard of since the last signal (undefined: free ones).
+  const waiting = new Set<string | undefined>();
   let wake: (() => void) | undefined;
   const stops = keys.map((key) =>
-    store.watch(key, () => {
-      waiting = true;
+    store.watch(key, (heldBy) => {
+      waiting.add(heldBy);
       wake?.();
     }),
   );
@@ -34,14 +40,15 @@ export async function* liveSignals(
   try {
     try {
       const held = await Promise.all(keys.map((key) => store.peek(key)));
-      waiting = held.some((messages) => messages.length > 0);
+      if (held.some((messages) => messages.length > 0)) waiting.add(undefined);
     } catch (error) {
       reporter.report(error, path); // the client's own consumes will find them
     }
     while (!signal?.aborted) {
-      if (waiting) {
-        waiting = false;
-        yield { waiting: true };
+      const [heldBy] = waiting;
+      if (waiting.size > 0) {
+        waiting.delete(heldBy);
+        yield heldBy === undefined ? { waiting: true } : { waiting: true, heldBy };
         continue;
       }
       await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stopped]);

@@ -1,4 +1,6 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { MAX_ACKS } from '../../shared/delivery.js';
 import { DEFAULT_LEVELS } from '../../shared/levels.js';
 import type { Message } from '../../shared/message.js';
 import type { TagMap } from '../../shared/tags.js';
@@ -8,15 +10,25 @@ import { type MessagesContext, MISSING_MESSAGES } from './messages-context.js';
 import type { Persistence } from './persist.js';
 import type { Reporter } from './reporter.js';
 
+/** What the `messages` router needs of its kit. */
+export interface MessagesRouterSetup<Tags extends TagMap> {
+  readonly storage: Storage;
+  readonly persistence: Persistence<Tags>;
+  readonly reporter: Reporter;
+  readonly leaseMs: number;
+}
+
 /**
- * The `messages` router of a kit: `consume` returns the unread messages and removes them;
- * `live` signals new ones as they are added (a subscription, for `httpSubscriptionLink`).
+ * The `messages` router of a kit: `consume` hands over the unread messages, `ack` acknowledges
+ * those shown, and `live` signals new ones as they are added (a subscription, for
+ * `httpSubscriptionLink`).
  */
-export function createMessagesRouter<Tags extends TagMap>(
-  storage: Storage,
-  persistence: Persistence<Tags>,
-  reporter: Reporter,
-) {
+export function createMessagesRouter<Tags extends TagMap>({
+  storage,
+  persistence,
+  reporter,
+  leaseMs,
+}: MessagesRouterSetup<Tags>) {
   // Whether `live` signals every message: false when some may stay in the browser's cookie,
   // where only a consume after the request that added them finds them.
   const liveSignalsAll = storage.store !== undefined && storage.keepsInCookie !== true;
@@ -31,8 +43,22 @@ export function createMessagesRouter<Tags extends TagMap>(
     } catch (error) {
       reporter.fail(ctx.messages, error, path);
     }
-    return { messages: unread, levels: DEFAULT_LEVELS, liveSignalsAll };
+    return { messages: unread, levels: DEFAULT_LEVELS, liveSignalsAll, leaseMs };
   });
+
+  /**
+   * Acknowledges messages a tab has shown, by id (and those its client header names): they are
+   * removed for good. For a client that has no other request to carry its acknowledgements.
+   */
+  const ack = t.procedure
+    .use(persistence.persist)
+    .input(z.object({ ids: z.array(z.string().max(64)).max(MAX_ACKS) }).optional())
+    .mutation(({ ctx, input }) => {
+      if (!ctx.messages) {
+        throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: MISSING_MESSAGES });
+      }
+      ctx.messages.acknowledge(input?.ids ?? []);
+    });
 
   /**
    * Tells the caller, as it happens, that messages were added for it anywhere (another request,
@@ -53,5 +79,5 @@ export function createMessagesRouter<Tags extends TagMap>(
     return liveSignals(store, ctx.messages.readers(), reporter, path, signal);
   });
 
-  return { router: t.router({ consume, live }), consume };
+  return { router: t.router({ consume, ack, live }), consume };
 }

@@ -1,7 +1,9 @@
 import type { TagMap } from '../../shared/tags.js';
 import type { Messages } from '../storage/messages.js';
+import { writeInline } from './inline-delivery.js';
 import type { MessagesContext } from './messages-context.js';
 import { MessagesDroppedError, type Reporter } from './reporter.js';
+import { requestStates } from './request-state.js';
 
 /** The `persist` middleware, and the save it runs, for one kit. */
 export interface Persistence<Tags extends TagMap> {
@@ -16,8 +18,14 @@ export interface Persistence<Tags extends TagMap> {
   }): Promise<TResult>;
 }
 
-/** Builds the `persist` middleware: a failure to store is reported, never a failed call. */
-export function createPersistence<Tags extends TagMap>(reporter: Reporter): Persistence<Tags> {
+/**
+ * Builds the `persist` middleware: a failure to store is reported, never a failed call; what the
+ * response should carry (inline delivery) goes on it.
+ */
+export function createPersistence<Tags extends TagMap>(
+  reporter: Reporter,
+  leaseMs: number,
+): Persistence<Tags> {
   async function save(messages: Messages<TagMap>, path: string): Promise<void> {
     try {
       const dropped = await messages.update();
@@ -25,6 +33,8 @@ export function createPersistence<Tags extends TagMap>(reporter: Reporter): Pers
     } catch (error) {
       reporter.fail(messages, error, path);
     }
+    const request = requestStates.get(messages);
+    if (request && messages.inline) writeInline(request.exchange, messages, leaseMs);
   }
   return {
     async persist(opts) {

@@ -1,5 +1,6 @@
 import type { StoredMessage } from '../../shared/message.js';
 import { StreamedCookieError } from '../storage/cookie-storage.js';
+import type { DropReason } from '../storage/message-store.js';
 
 /** Where a failure of messages work happened: the procedure's path, when there is one. */
 export interface FailureSite {
@@ -9,13 +10,25 @@ export interface FailureSite {
 /** Told when messages could not be stored or read; the request itself goes on. */
 export type ErrorReporter = (error: unknown, where: FailureSite) => void;
 
-/** Messages could not all be kept; `messages` were dropped (cookie storage over its budget). */
+/** Why messages were dropped unread: a store's reason, or a cookie over its byte budget. */
+export type DroppedBecause = DropReason | 'cookie-full';
+
+const because: Record<DroppedBecause, string> = {
+  'cookie-full': 'did not fit the cookie',
+  overflow: 'were pushed out by newer ones past maxMessagesPerKey',
+  evicted: 'were evicted from a full store',
+  expired: 'expired unread',
+};
+
+/** Messages were dropped unread: `messages`, for `reason`. */
 export class MessagesDroppedError extends Error {
   readonly messages: readonly StoredMessage[];
-  constructor(messages: readonly StoredMessage[]) {
-    super(`trpc-messages: ${messages.length} message(s) did not fit the storage and were dropped`);
+  readonly reason: DroppedBecause;
+  constructor(messages: readonly StoredMessage[], reason: DroppedBecause = 'cookie-full') {
+    super(`trpc-messages: ${messages.length} message(s) ${because[reason]} and were dropped`);
     this.name = 'MessagesDroppedError';
     this.messages = messages;
+    this.reason = reason;
   }
 }
 

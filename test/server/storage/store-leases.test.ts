@@ -171,26 +171,30 @@ describe.each(stores)('$name leases and acknowledgements', ({ make: makeStore, s
       expect(await store.peek(key)).toEqual([]);
     });
 
-    it('tells watchers of free messages only: leased ones are their holder’s to fetch', async () => {
+    it('tells watchers of appends, with their holder, unless the same step hands them out', async () => {
       const key = freshKey();
       const sentinel = freshKey();
-      const heard = { key: 0, sentinel: 0 };
+      const heard: (string | undefined)[] = [];
+      let sentinelHeard = 0;
       const stops = [
-        store.watch(key, () => void heard.key++),
-        store.watch(sentinel, () => void heard.sentinel++),
+        store.watch(key, (heldBy) => heard.push(heldBy)),
+        store.watch(sentinel, () => void sentinelHeard++),
       ];
       try {
         // A Redis watch calls once when its subscription is live: wait for that first.
         const ready = store instanceof RedisStore ? 1 : 0;
-        await until(() => heard.key === ready && heard.sentinel === ready);
-        await store.commit(key, { added: make('leased'), lease: held('tab-a') });
+        await until(() => heard.length === ready && sentinelHeard === ready);
+        heard.length = 0;
+        await store.commit(key, { added: make('inline'), lease: held('tab-a'), handOut: 'own' });
         await store.commit(sentinel, { added: make('free') });
         // Signals arrive in the order they were sent: once the sentinel's is in, any for the
-        // leased append would be too.
-        await until(() => heard.sentinel === ready + 1);
-        expect(heard.key).toBe(ready);
+        // handed-out append would be too.
+        await until(() => sentinelHeard === ready + 1);
+        expect(heard).toEqual([]);
+        await store.commit(key, { added: make('leased'), lease: held('tab-a') });
         await store.commit(key, { added: make('free') });
-        await until(() => heard.key === ready + 1);
+        await until(() => heard.length === 2);
+        expect(heard).toEqual(['tab-a', undefined]);
       } finally {
         for (const stop of stops) stop();
       }

@@ -144,7 +144,9 @@ describe.each(adapters)('the %s adapter', (adapter) => {
 
     expect(unbatched.status).toBe(200);
     expect(await unbatched.json()).toEqual({
-      result: { data: { messages: [], levels: expect.any(Object), liveSignalsAll: false } },
+      result: {
+        data: { messages: [], levels: expect.any(Object), liveSignalsAll: false, leaseMs: 5000 },
+      },
     });
     expect(unbatched.headers.get('cache-control')).toBe('no-store');
     expect(batched.status).toBe(200);

@@ -45,7 +45,14 @@ async function failure(call: Promise<unknown>): Promise<TRPCClientError<TestRout
 
 /** A body of messages.consume that holds no message. */
 const noMessages = {
-  result: { data: { messages: [], levels: DEFAULT_LEVELS, liveSignalsAll: expect.any(Boolean) } },
+  result: {
+    data: {
+      messages: [],
+      levels: DEFAULT_LEVELS,
+      liveSignalsAll: expect.any(Boolean),
+      leaseMs: 5000,
+    },
+  },
 };
 
 describe('what consume tells the client of live delivery', () => {
@@ -132,6 +139,7 @@ describe('custom levels', () => {
       messages: Message[];
       levels: typeof DEFAULT_LEVELS;
       liveSignalsAll: boolean;
+      leaseMs: number;
     }>();
   });
 
@@ -387,6 +395,7 @@ describe('a store that is down', () => {
       messages: [],
       levels: DEFAULT_LEVELS,
       liveSignalsAll: true,
+      leaseMs: 5000,
     });
     expect(last().status).toBe(200);
     expect(onError).toHaveBeenCalledWith(down, { path: 'messages.consume' });

@@ -1,0 +1,28 @@
+import { encodeInline, INLINE_HEADER } from '../../shared/delivery.js';
+import type { TagMap } from '../../shared/tags.js';
+import type { ResponseExchange } from '../adapters/response-exchange.js';
+import type { Messages } from '../storage/messages.js';
+
+/**
+ * Promises the client, before any procedure runs, that this response carries the request's
+ * messages (none yet): its link then needs no consume. Readable cross-origin too.
+ */
+export function announceInline(exchange: ResponseExchange, leaseMs: number): void {
+  exchange.setHeader(INLINE_HEADER, encodeInline([], leaseMs));
+  exchange.addToHeaderList('access-control-expose-headers', INLINE_HEADER);
+}
+
+/**
+ * Puts on the response what the request's steps handed out so far, replacing what an earlier
+ * call of its batch put there: each persist of a batch runs before the response leaves.
+ */
+export function writeInline(
+  exchange: ResponseExchange,
+  messages: Messages<TagMap>,
+  leaseMs: number,
+): void {
+  if (messages.inlined.length === 0) return;
+  exchange.setHeader(INLINE_HEADER, encodeInline(messages.inlined, leaseMs));
+  // A response carrying messages must never be served again from a cache.
+  exchange.setHeader('cache-control', 'no-store');
+}
