@@ -2,7 +2,7 @@ import type { StoredMessage } from '../../shared/message.js';
 import type { HeldLease } from './message-store.js';
 
 // Compact form: [id, level, text], [id, level, text, extraTags], or, for a leased message (in the
-// cookie), [id, level, text, extraTags, holder, until in seconds since the epoch]; a trailing 0 is
+// cookie), [id, level, text, extraTags, holder, until in ms since the epoch]; a trailing 0 is
 // Django's "not finished" marker (more messages were meant for this place than it holds).
 const NOT_FINISHED = 0;
 
@@ -23,7 +23,7 @@ export function encodeMessages(
   const entries: unknown[] = messages.map((m) => {
     const lease = leases?.get(m.id);
     if (lease) {
-      return [m.id, m.level, m.message, m.extraTags, lease.holder, Math.ceil(lease.until / 1000)];
+      return [m.id, m.level, m.message, m.extraTags, lease.holder, lease.until];
     }
     return m.extraTags ? [m.id, m.level, m.message, m.extraTags] : [m.id, m.level, m.message];
   });
@@ -62,7 +62,7 @@ export function decodeMessages(json: string): DecodedMessages | undefined {
         return undefined;
       }
       leases ??= new Map();
-      leases.set(message.id, { holder, until: (until as number) * 1000 });
+      leases.set(message.id, { holder, until: until as number });
     }
   }
   return { messages, notFinished: false, leases };

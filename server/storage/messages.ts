@@ -224,16 +224,6 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     return readers;
   }
 
-  /**
-   * Acknowledges messages the client has shown: the next step removes them for good. Ids of
-   * messages this request cannot read, or of none at all, are ignored.
-   */
-  acknowledge(ids: readonly string[]): void {
-    if (ids.length === 0) return;
-    this.#acks = [...this.#acks, ...ids];
-    this.#flushSoon();
-  }
-
   /** Whether changes (adds, acknowledgements) wait for `update` to persist them. */
   get unsaved(): boolean {
     return this.#queued.length > 0 || this.#acks.length > 0;

@@ -1,6 +1,4 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import { z } from 'zod';
-import { MAX_ACKS } from '../../shared/delivery.js';
 import { DEFAULT_LEVELS } from '../../shared/levels.js';
 import type { Message } from '../../shared/message.js';
 import type { TagMap } from '../../shared/tags.js';
@@ -47,18 +45,15 @@ export function createMessagesRouter<Tags extends TagMap>({
   });
 
   /**
-   * Acknowledges messages a tab has shown, by id (and those its client header names): they are
-   * removed for good. For a client that has no other request to carry its acknowledgements.
+   * Acknowledges the messages the client header names (see `CLIENT_HEADER`): they are removed
+   * for good. For a tab that has no other request to carry its acknowledgements, such as a page
+   * being hidden or closed. It takes no input, so a body-less `fetch(…, { keepalive: true })`
+   * reaches it whatever the app's transformer.
    */
-  const ack = t.procedure
-    .use(persistence.persist)
-    .input(z.object({ ids: z.array(z.string().max(64)).max(MAX_ACKS) }).optional())
-    .mutation(({ ctx, input }) => {
-      if (!ctx.messages) {
-        throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: MISSING_MESSAGES });
-      }
-      ctx.messages.acknowledge(input?.ids ?? []);
-    });
+  const ack = t.procedure.use(persistence.persist).mutation(({ ctx }) => {
+    if (!ctx.messages)
+      throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: MISSING_MESSAGES });
+  });
 
   /**
    * Tells the caller, as it happens, that messages were added for it anywhere (another request,
