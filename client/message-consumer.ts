@@ -1,5 +1,5 @@
 import type { Message } from '../shared/message.js';
-import type { MessageList } from './message-list.js';
+import type { BrowserTab } from './browser-tab.js';
 
 /** A tRPC client whose router mounts the messages router at `messages`. */
 export interface MessagesClient {
@@ -8,8 +8,11 @@ export interface MessagesClient {
       query(): Promise<{
         readonly messages: readonly Message[];
         readonly liveSignalsAll?: boolean;
+        readonly leaseMs?: number;
       }>;
     };
+    /** `messages.ack`: acknowledges what the client header names (see `messagesLink`). */
+    readonly ack?: { mutate(): Promise<unknown> };
     readonly live?: {
       subscribe(
         input: undefined,
@@ -22,14 +25,31 @@ export interface MessagesClient {
 /** The events that should fetch new messages, each a subscription that returns its stop. */
 export type ConsumeTrigger = (consume: () => void) => () => void;
 
+/** Where a consumer hands what it fetched: the messages, and how long they are leased. */
+export type Receive = (messages: readonly Message[], leaseMs?: number) => void;
+
+/** How a consumer hands on and reports what it fetches. */
+export interface MessageConsumerOptions {
+  /** Where fetched messages go (a list's push, or a delivery's receive). */
+  readonly receive: Receive;
+  /**
+   * The browser tab the consumer runs in (with `messagesLink`): a live signal naming another
+   * tab is passed on to it.
+   */
+  readonly tab?: BrowserTab | undefined;
+  /** Told of failed consumes (default: console.error). */
+  readonly onError?: (error: unknown) => void;
+}
+
 /**
- * Fetches messages with `messages.consume` into a list. Consuming removes messages on the
- * server, so calls never overlap and never retry: a call asked for while one runs waits, and one
- * call then serves every request made meanwhile.
+ * Fetches messages with `messages.consume`. Consuming hands messages over for good (or under a
+ * lease, to this tab), so calls never overlap and never retry: a call asked for while one runs
+ * waits, and one call then serves every request made meanwhile.
  */
 export class MessageConsumer {
   readonly #client: MessagesClient;
-  readonly #list: MessageList;
+  readonly #receive: Receive;
+  readonly #tab: BrowserTab | undefined;
   readonly #onError: (error: unknown) => void;
   #running: Promise<void> | undefined;
   #next: Promise<void> | undefined;
@@ -38,14 +58,11 @@ export class MessageConsumer {
   // What the last consume said; until one answers, assume the live stream misses some messages.
   #liveSignalsAll = false;
 
-  constructor(
-    client: MessagesClient,
-    list: MessageList,
-    onError: (error: unknown) => void = (error) => console.error('trpc-messages:', error),
-  ) {
+  constructor(client: MessagesClient, options: MessageConsumerOptions) {
     this.#client = client;
-    this.#list = list;
-    this.#onError = onError;
+    this.#receive = options.receive;
+    this.#tab = options.tab;
+    this.#onError = options.onError ?? ((error) => console.error('trpc-messages:', error));
   }
 
   /** Fetches the unread messages now, or right after the fetch under way. */
@@ -95,7 +112,15 @@ export class MessageConsumer {
     let stopped = false;
     void Promise.resolve(this.#running).then(() => {
       if (stopped) return;
-      subscription = live.subscribe(undefined, { onData: () => consume(), onError: this.#onError });
+      subscription = live.subscribe(undefined, {
+        onData: (signal) => {
+          // Messages leased to another tab of this browser are that tab's to consume.
+          const heldBy = heldByOf(signal);
+          if (this.#tab && heldBy && heldBy !== this.#tab.id) this.#tab.askToConsume(heldBy);
+          else consume();
+        },
+        onError: this.#onError,
+      });
     });
     return () => {
       stopped = true;
@@ -117,11 +142,17 @@ export class MessageConsumer {
 
   async #run(): Promise<void> {
     try {
-      const { messages, liveSignalsAll } = await this.#client.messages.consume.query();
+      const { messages, liveSignalsAll, leaseMs } = await this.#client.messages.consume.query();
       this.#liveSignalsAll = liveSignalsAll ?? false;
-      this.#list.push(messages);
+      this.#receive(messages, leaseMs);
     } catch (error) {
       this.#onError(error);
     }
   }
+}
+
+/** The tab a live signal names as holding its messages, if any. */
+function heldByOf(signal: unknown): string | undefined {
+  if (typeof signal !== 'object' || signal === null || !('heldBy' in signal)) return undefined;
+  return typeof signal.heldBy === 'string' ? signal.heldBy : undefined;
 }

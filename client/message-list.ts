@@ -1,27 +1,41 @@
 import type { Message } from '../shared/message.js';
+import type { ShownIds } from './shown-ids.js';
 
-// Ids shown before are remembered so a message fetched twice (StrictMode's double effects, a
-// refetch on focus, two consumers) is shown once; the oldest are forgotten past this many.
+// Ids pushed before are remembered so a message fetched twice (StrictMode's double effects, a
+// refetch on focus, two consumers) is listed once; the oldest are forgotten past this many.
 const REMEMBERED_IDS = 1000;
 
 /**
  * The messages to show, framework-free (React subscribes with useSyncExternalStore): each id
- * once, kept until dismissed, whether or not anything is rendering them yet.
+ * once, kept until dismissed, whether or not anything is rendering them yet. With `shown`, a
+ * message counts as shown once something renders the list, and one shown before (in this tab,
+ * before a reload, or in another tab) is not listed again.
  */
 export class MessageList {
   #messages: readonly Message[] = [];
   readonly #seen = new Set<string>();
+  readonly #shown: ShownIds | undefined;
+  // Messages listed while nothing rendered the list: shown once something does.
+  #unseen: Message[] = [];
   readonly #listeners = new Set<() => void>();
+  readonly #onShown: ((ids: readonly string[]) => void) | undefined;
 
-  /** Adds the messages not seen before, in order; returns those it added. */
+  /** `onShown` is told the ids of the messages this list showed, once rendered. */
+  constructor(shown?: ShownIds, onShown?: (ids: readonly string[]) => void) {
+    this.#shown = shown;
+    this.#onShown = onShown;
+  }
+
+  /** Adds the messages not listed or shown before, in order; returns those it added. */
   push(messages: readonly Message[]): Message[] {
     // Ids on show count as seen even once forgotten, and within one push, so none shows twice.
-    const shown = new Set(this.#messages.map((m) => m.id));
+    const held = new Set(this.#messages.map((m) => m.id));
     const fresh: Message[] = [];
     for (const message of messages) {
-      if (this.#seen.has(message.id) || shown.has(message.id)) continue;
-      shown.add(message.id);
-      this.#seen.add(message.id);
+      const { id } = message;
+      if (this.#seen.has(id) || held.has(id) || this.#shown?.has(id)) continue;
+      held.add(id);
+      this.#seen.add(id);
       if (this.#seen.size > REMEMBERED_IDS) {
         const [oldest] = this.#seen;
         this.#seen.delete(oldest as string);
@@ -30,6 +44,8 @@ export class MessageList {
     }
     if (fresh.length === 0) return [];
     this.#messages = [...this.#messages, ...fresh];
+    if (this.#listeners.size > 0) this.#markShown(fresh);
+    else this.#unseen.push(...fresh);
     this.#emit();
     return fresh;
   }
@@ -44,13 +60,23 @@ export class MessageList {
   /** The messages to show, oldest first; the same array until something changes. */
   getSnapshot = (): readonly Message[] => this.#messages;
 
-  /** Calls `listener` after every change; returns the function that stops it. */
+  /**
+   * Calls `listener` after every change; returns the function that stops it. The first
+   * listener is what shows the list: messages listed before it count as shown now.
+   */
   subscribe = (listener: () => void): (() => void) => {
     this.#listeners.add(listener);
+    if (this.#unseen.length > 0) this.#markShown(this.#unseen.splice(0));
     return () => {
       this.#listeners.delete(listener);
     };
   };
+
+  #markShown(messages: readonly Message[]): void {
+    const ids = messages.map((m) => m.id);
+    this.#shown?.add(ids);
+    this.#onShown?.(ids);
+  }
 
   #emit(): void {
     for (const listener of this.#listeners) listener();

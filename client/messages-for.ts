@@ -1,23 +1,36 @@
+import type { Delivery } from './delivery.js';
 import { MessageConsumer, type MessagesClient } from './message-consumer.js';
 import { MessageList } from './message-list.js';
+import { deliveryOf } from './messages-link.js';
 
 /** The list of messages to show and the consumer that fills it, for one tRPC client. */
 export interface ClientMessages {
   readonly list: MessageList;
   readonly consumer: MessageConsumer;
+  /** The delivery of the client's `messagesLink`, when it has one. */
+  readonly delivery: Delivery | undefined;
 }
 
 const byClient = new WeakMap<MessagesClient, ClientMessages>();
 
 /**
  * The one list and consumer of a tRPC client, made on first use: every Toaster and hook on the
- * client shares them, so a message is fetched once and shown once, even before they mount.
+ * client shares them, so a message is fetched once and shown once, even before they mount. With
+ * `messagesLink`, they are its delivery's: what responses carry and what consumes fetch meet.
  */
 export function messagesFor(client: MessagesClient): ClientMessages {
   let found = byClient.get(client);
   if (found === undefined) {
-    const list = new MessageList();
-    found = { list, consumer: new MessageConsumer(client, list) };
+    const delivery = deliveryOf(client);
+    delivery?.attach(client);
+    const list = delivery?.list ?? new MessageList();
+    const consumer = new MessageConsumer(client, {
+      receive: delivery
+        ? (messages, leaseMs) => delivery.receive(messages, leaseMs)
+        : (messages) => list.push(messages),
+      tab: delivery?.tab,
+    });
+    found = { list, consumer, delivery };
     byClient.set(client, found);
   }
   return found;

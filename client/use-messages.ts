@@ -26,30 +26,42 @@ export interface UseMessagesOptions {
 }
 
 /**
- * The messages for the app's user, headless: fetched with `messages.consume` on mount, after
- * every mutation settles (success or error), on window focus and on reconnect, or live. `client`
- * is the app's tRPC client; call it inside the QueryClientProvider.
+ * The messages for the app's user, headless: fetched with `messages.consume` on mount, on window
+ * focus and on reconnect, and after every mutation settles (success or error) unless its
+ * response carried them (`messagesLink`), or live. `client` is the app's tRPC client; call it
+ * inside the QueryClientProvider.
  */
 export function useMessages(
   client: MessagesClient,
   options: UseMessagesOptions = {},
 ): UseMessagesResult {
   const queryClient = useQueryClient();
-  const { list, consumer } = messagesFor(client);
+  const { list, consumer, delivery } = messagesFor(client);
   const live = options.live ?? false;
-  useEffect(
-    () =>
-      consumer.watch([
+  useEffect(() => {
+    if (delivery) {
+      const { tab } = delivery;
+      return consumer.watch([
         windowFocused,
         reconnected,
-        ...(live
-          ? // Signalled as they are added, messages need no consume after each mutation, unless
-            // the server keeps some in the cookie (fallbackStorage), out of the stream's sight.
-            [consumer.live, consumer.unlessLiveSignalsAll(mutationSettled(queryClient))]
-          : [mutationSettled(queryClient)]),
-      ]),
-    [consumer, queryClient, live],
-  );
+        // A mutation's messages come on its response; the link asks for a consume when not.
+        delivery.consumeWanted,
+        // A live signal another tab heard names messages leased to this one.
+        (consume) => tab.onConsumeAsked(consume),
+        // One live stream per browser, in the tab the user looked at last.
+        ...(live ? [(consume: () => void) => tab.lead(() => consumer.live(consume))] : []),
+      ]);
+    }
+    return consumer.watch([
+      windowFocused,
+      reconnected,
+      ...(live
+        ? // Signalled as they are added, messages need no consume after each mutation, unless
+          // the server keeps some in the cookie (fallbackStorage), out of the stream's sight.
+          [consumer.live, consumer.unlessLiveSignalsAll(mutationSettled(queryClient))]
+        : [mutationSettled(queryClient)]),
+    ]);
+  }, [consumer, delivery, queryClient, live]);
   const messages = useSyncExternalStore(list.subscribe, list.getSnapshot, list.getSnapshot);
   return { messages, dismiss: list.dismiss, consume: consumer.consume };
 }

@@ -1,3 +1,4 @@
+export { CLIENT_HEADER, INLINE_HEADER } from './delivery.js';
 export {
   DEBUG,
   DEFAULT_LEVELS,

@@ -7,9 +7,13 @@ import {
   type MessagesClient,
 } from '../../client/message-consumer.js';
 import { MessageList } from '../../client/message-list.js';
+import type { Message } from '../../shared/message.js';
 import { createBrowser } from '../fixtures/trpc-client.js';
 import { type RunningApp, TestApps } from '../fixtures/trpc-server.js';
 import { failOnUnhandledRejections } from '../fixtures/unhandled-rejections.js';
+
+/** What a consumer hands over, pushed onto `list`. */
+const into = (list: MessageList) => (messages: readonly Message[]) => void list.push(messages);
 
 failOnUnhandledRejections();
 
@@ -118,7 +122,7 @@ describe('consume', () => {
     await browser.client.add.mutate({ text: 'One.' });
     await browser.client.add.mutate({ text: 'Two.' });
     const list = new MessageList();
-    const consumer = new MessageConsumer(browser.client, list);
+    const consumer = new MessageConsumer(browser.client, { receive: into(list) });
 
     await consumer.consume();
 
@@ -129,7 +133,7 @@ describe('consume', () => {
   it('adds what later consumes bring after what is already in the list', async () => {
     const browser = await browserOfNewApp();
     const list = new MessageList();
-    const consumer = new MessageConsumer(browser.client, list);
+    const consumer = new MessageConsumer(browser.client, { receive: into(list) });
     await browser.client.add.mutate({ text: 'First.' });
     await consumer.consume();
     await browser.client.add.mutate({ text: 'Second.' });
@@ -143,7 +147,7 @@ describe('consume', () => {
     await browser.client.add.mutate({ text: 'Once.' });
     const watched = instrument(browser.client);
     const list = new MessageList();
-    const consumer = new MessageConsumer(watched.client, list);
+    const consumer = new MessageConsumer(watched.client, { receive: into(list) });
 
     await Promise.all(Array.from({ length: 10 }, () => consumer.consume()));
 
@@ -163,7 +167,7 @@ describe('consume', () => {
   it('resolves every call after a fetch that started after the call', async () => {
     const browser = await browserOfNewApp();
     const watched = instrument(browser.client);
-    const consumer = new MessageConsumer(watched.client, new MessageList());
+    const consumer = new MessageConsumer(watched.client, { receive: into(new MessageList()) });
     const releaseSecond = watched.hold(2);
     const { log } = watched;
     const call = (name: string) => {
@@ -197,7 +201,7 @@ describe('consume', () => {
     const browser = await browserOfNewApp();
     const watched = instrument(browser.client);
     const list = new MessageList();
-    const consumer = new MessageConsumer(watched.client, list);
+    const consumer = new MessageConsumer(watched.client, { receive: into(list) });
     // Fetch 1 has read the server, but not finished, when the message is added.
     const releaseFirst = watched.hold(1);
     const first = consumer.consume();
@@ -219,7 +223,10 @@ describe('a failing consume', () => {
     const { port } = dropping.address() as AddressInfo;
     const browser = createBrowser(`http://127.0.0.1:${port}`);
     const onError = vi.fn();
-    const consumer = new MessageConsumer(browser.client, new MessageList(), onError);
+    const consumer = new MessageConsumer(browser.client, {
+      receive: into(new MessageList()),
+      onError,
+    });
 
     try {
       await expect(consumer.consume()).resolves.toBeUndefined();
@@ -243,7 +250,7 @@ describe('a failing consume', () => {
     watched.fail(1);
     const onError = vi.fn();
     const list = new MessageList();
-    const consumer = new MessageConsumer(watched.client, list, onError);
+    const consumer = new MessageConsumer(watched.client, { receive: into(list), onError });
 
     await Promise.all([consumer.consume(), consumer.consume()]);
 
@@ -261,7 +268,7 @@ describe('a failing consume', () => {
     const watched = instrument(browser.client);
     watched.fail(1);
     const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
-    await new MessageConsumer(watched.client, new MessageList()).consume();
+    await new MessageConsumer(watched.client, { receive: into(new MessageList()) }).consume();
     expect(consoleError).toHaveBeenCalledWith('trpc-messages:', new Error('consume 1 failed'));
   });
 });
@@ -271,7 +278,7 @@ describe('watch', () => {
     const browser = await browserOfNewApp();
     await browser.client.add.mutate({ text: 'Before the watch.' });
     const list = new MessageList();
-    const consumer = new MessageConsumer(browser.client, list);
+    const consumer = new MessageConsumer(browser.client, { receive: into(list) });
 
     const stop = consumer.watch([]);
 
@@ -282,7 +289,7 @@ describe('watch', () => {
   it('consumes on every trigger', async () => {
     const browser = await browserOfNewApp();
     const list = new MessageList();
-    const consumer = new MessageConsumer(browser.client, list);
+    const consumer = new MessageConsumer(browser.client, { receive: into(list) });
     const manual = manualTrigger();
     const stop = consumer.watch([manual.trigger]);
     await consumer.consume();
@@ -298,7 +305,7 @@ describe('watch', () => {
   it('subscribes the triggers once for several watchers, and stops them when the last stops', async () => {
     const browser = await browserOfNewApp();
     const list = new MessageList();
-    const consumer = new MessageConsumer(browser.client, list);
+    const consumer = new MessageConsumer(browser.client, { receive: into(list) });
     const focus = manualTrigger();
     const online = manualTrigger();
 
@@ -328,7 +335,7 @@ describe('watch', () => {
 
   it('takes a second stop of the same watch as a no-op', async () => {
     const browser = await browserOfNewApp();
-    const consumer = new MessageConsumer(browser.client, new MessageList());
+    const consumer = new MessageConsumer(browser.client, { receive: into(new MessageList()) });
     const manual = manualTrigger();
 
     const stopFirst = consumer.watch([manual.trigger]);

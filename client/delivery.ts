@@ -1,0 +1,138 @@
+import type { getFetch } from '@trpc/client';
+import {
+  CLIENT_HEADER,
+  decodeInline,
+  formatClientHeader,
+  INLINE_HEADER,
+} from '../shared/delivery.js';
+import type { Message } from '../shared/message.js';
+import { Acknowledgements } from './acknowledgements.js';
+import type { BrowserTab } from './browser-tab.js';
+import type { ConsumeTrigger, MessagesClient } from './message-consumer.js';
+import { MessageList } from './message-list.js';
+
+/** A fetch as tRPC's HTTP links call it. */
+export type LinkFetch = ReturnType<typeof getFetch>;
+
+/** Sends acknowledgements on a request that outlives the page (`fetch` with `keepalive`). */
+export type Beacon = (clientHeader: string) => void;
+
+/**
+ * Delivery for one tRPC client whose link is `messagesLink`: the list of messages to show, fed
+ * by the responses that carry messages (inline) and by consumes, each message once on this
+ * tab's screen and the browser's; the acknowledgements of what was shown, sent with the next
+ * request, on a request of their own before the lease ends, or as the page goes away.
+ */
+export class Delivery {
+  readonly tab: BrowserTab;
+  readonly list: MessageList;
+  readonly #acks: Acknowledgements;
+  readonly #beacon: Beacon;
+  // Responses that carried their request's messages: their mutations need no consume.
+  readonly #inline = new WeakSet<object>();
+  readonly #consumeWanted = new Set<() => void>();
+  #client: MessagesClient | undefined;
+  #leaseMs = 5000;
+
+  constructor(tab: BrowserTab, beacon: Beacon) {
+    this.tab = tab;
+    this.#beacon = beacon;
+    this.#acks = new Acknowledgements(() => {
+      void this.#client?.messages.ack?.mutate().catch(() => {
+        // Not acknowledged: the message may come again, and this tab's dedupe holds it back.
+      });
+    });
+    this.list = new MessageList(tab.shown, (ids) => this.#acks.add(ids, this.#leaseMs));
+    // The page may go away before another request carries the acknowledgements.
+    globalThis.addEventListener?.('pagehide', () => this.#sendBeacon());
+    globalThis.document?.addEventListener('visibilitychange', () => {
+      if (!tab.visible) this.#sendBeacon();
+    });
+  }
+
+  /** Lets acknowledgements that wait too long go through `client` (messages.ack). */
+  attach(client: MessagesClient): void {
+    this.#client = client;
+  }
+
+  /** Wraps the terminating link's fetch: the client header out, inline messages in. */
+  fetch(inner: LinkFetch): LinkFetch {
+    return async (input, init) => {
+      const acks = this.#acks.take();
+      const header = formatClientHeader({
+        tab: this.tab.id,
+        // A tab out of sight takes only its own messages: others wait for the tab in view.
+        inline: this.tab.visible ? 'all' : 'own',
+        acks,
+      });
+      let response: Awaited<ReturnType<LinkFetch>>;
+      try {
+        response = await inner(input, { ...init, headers: withHeader(init?.headers, header) });
+      } catch (error) {
+        this.#acks.restore(acks);
+        throw error;
+      }
+      this.#read(response);
+      return response;
+    };
+  }
+
+  /** Takes messages a consume or a response handed over, leased for `leaseMs`. */
+  receive(messages: readonly Message[], leaseMs = this.#leaseMs): void {
+    this.#leaseMs = leaseMs;
+    // A message shown before came again (its acknowledgement did not land): acknowledge again.
+    const again = messages.filter((m) => this.tab.shown.has(m.id)).map((m) => m.id);
+    this.#acks.add(again, leaseMs);
+    this.list.push(messages);
+  }
+
+  /** A call settled with `response`: a mutation whose response carried nothing needs a consume. */
+  settled(type: string, response: unknown): void {
+    if (type !== 'mutation') return;
+    if (typeof response === 'object' && response !== null && this.#inline.has(response)) return;
+    this.#wantConsume();
+  }
+
+  /** Fires when a consume is needed: a mutation's messages did not come on its response. */
+  consumeWanted: ConsumeTrigger = (consume) => {
+    this.#consumeWanted.add(consume);
+    return () => {
+      this.#consumeWanted.delete(consume);
+    };
+  };
+
+  #read(response: unknown): void {
+    if (typeof response !== 'object' || response === null || !('headers' in response)) return;
+    const { headers } = response;
+    if (typeof headers !== 'object' || headers === null || !('get' in headers)) return;
+    if (typeof headers.get !== 'function') return;
+    const inline = decodeInline(headers.get(INLINE_HEADER));
+    if (inline === undefined) return;
+    this.#inline.add(response);
+    this.receive(inline.messages, inline.leaseMs);
+    // Not everything fitted the header: the rest waits for a consume.
+    if (inline.more) this.#wantConsume();
+  }
+
+  #wantConsume(): void {
+    for (const consume of [...this.#consumeWanted]) consume();
+  }
+
+  #sendBeacon(): void {
+    if (!this.#acks.pending) return;
+    this.#beacon(formatClientHeader({ tab: this.tab.id, acks: this.#acks.take() }));
+  }
+}
+
+/** `headers` (as tRPC's links pass them) with the client header set. */
+function withHeader(
+  headers: HeadersInit | Record<string, string> | undefined,
+  value: string,
+): Record<string, string> {
+  const record: Record<string, string> = {};
+  new Headers(headers).forEach((field, name) => {
+    record[name] = field;
+  });
+  record[CLIENT_HEADER] = value;
+  return record;
+}

@@ -1,0 +1,165 @@
+import '../fixtures/dom.js';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { toast } from 'sonner';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MessagesClient } from '../../client/message-consumer.js';
+import { messagesFor } from '../../client/messages-for.js';
+import { Toaster } from '../../client/toaster.js';
+import { useMessages } from '../../client/use-messages.js';
+import { recipientKey } from '../../server/storage/backend.js';
+import { MemoryStore } from '../../server/storage/memory-store.js';
+import { serverStorage } from '../../server/storage/server-storage.js';
+import { integrations, type ReactApp, renderApp, settled } from '../fixtures/react-app.js';
+import { texts } from '../fixtures/texts.js';
+import { type RunningApp, startApp } from '../fixtures/trpc-server.js';
+import { failOnUnhandledRejections } from '../fixtures/unhandled-rejections.js';
+
+failOnUnhandledRejections();
+
+const secret = 'client-link-test-secret-0123456789abcdef';
+// Short, so a test sees the acknowledgement sent on a request of its own (at half the lease).
+const LEASE_MS = 400;
+
+let server: RunningApp;
+const store = new MemoryStore();
+beforeAll(async () => {
+  server = await startApp('standalone', {
+    storage: serverStorage({ secret, store }),
+    leaseMs: LEASE_MS,
+  });
+});
+afterAll(() => server.close());
+afterEach(() => {
+  cleanup();
+  // sonner keeps its toasts in a module-wide store and replays the live ones to the next Toaster.
+  toast.dismiss();
+});
+
+/** The text of every toast on screen, in the order sonner shows them. */
+const toastTexts = () =>
+  [...document.querySelectorAll('[data-sonner-toast]')].map((li) => li.textContent);
+
+/** Resolves once a toast shows `text`. */
+const findToast = (text: string) =>
+  waitFor(() => {
+    if (!toastTexts().includes(text)) {
+      throw new Error(`no toast shows "${text}"; toasts: ${toastTexts()}`);
+    }
+  });
+
+/** What the server holds for the app's browser: messages not yet acknowledged. */
+async function held(app: ReactApp): Promise<string[]> {
+  const recipient = await app.sameBrowser.recipient.query();
+  return texts(await store.peek(recipientKey(recipient)));
+}
+
+/** The paths of the app's requests since `from`, each a comma-joined batch. */
+const pathsSince = (app: ReactApp, from: number) =>
+  app.requests.slice(from).map((url) => new URL(url).pathname.slice(1));
+
+/** The messages useMessages gives, as text: what a headless component would show. */
+function MessageTexts({ client }: { readonly client: MessagesClient }) {
+  const { messages } = useMessages(client);
+  return <output data-testid="messages">{messages.map((m) => m.message).join('|')}</output>;
+}
+
+describe.each(integrations)('messagesLink with $name', (integration) => {
+  it('shows a mutation’s message after one HTTP request, its own: no consume follows', async () => {
+    const app = integration.create(server.url, { messagesLink: 'httpBatchLink' });
+    const { mutations } = renderApp(app, <Toaster client={app.client} />);
+    await settled(app);
+    const before = app.requests.length;
+
+    act(() => mutations().add({ text: 'Saved inline.' }));
+    await findToast('Saved inline.');
+    // Anything the mutation asked for left before this.
+    await app.client.ping.query();
+    expect(pathsSince(app, before)).toEqual(['add', 'ping']);
+  });
+
+  it('acknowledges what it showed on the next request, and the server lets it go', async () => {
+    const app = integration.create(server.url, { messagesLink: 'httpBatchLink' });
+    const { mutations } = renderApp(app, <Toaster client={app.client} />);
+    await settled(app);
+    act(() => mutations().add({ text: 'Acknowledge me.' }));
+    await findToast('Acknowledge me.');
+    expect(await held(app)).toEqual(['Acknowledge me.']);
+
+    await app.client.ping.query();
+    expect(await held(app)).toEqual([]);
+  });
+
+  it('acknowledges on a request of its own, within half the lease, when no other goes out', async () => {
+    const app = integration.create(server.url, { messagesLink: 'httpBatchLink' });
+    const { mutations } = renderApp(app, <Toaster client={app.client} />);
+    await settled(app);
+    const before = app.requests.length;
+    act(() => mutations().add({ text: 'Idle page.' }));
+    await findToast('Idle page.');
+
+    await waitFor(() => expect(pathsSince(app, before)).toContain('messages.ack'), {
+      timeout: LEASE_MS * 4,
+    });
+    expect(await held(app)).toEqual([]);
+  });
+
+  it('sends what it has not acknowledged as the page goes away', async () => {
+    const app = integration.create(server.url, { messagesLink: 'httpBatchLink' });
+    const { mutations } = renderApp(app, <Toaster client={app.client} />);
+    await settled(app);
+    const before = app.requests.length;
+    act(() => mutations().add({ text: 'Leaving.' }));
+    await findToast('Leaving.');
+
+    window.dispatchEvent(new Event('pagehide'));
+    await waitFor(() => expect(pathsSince(app, before)).toContain('messages.ack'));
+    await waitFor(async () => expect(await held(app)).toEqual([]));
+  });
+
+  it('consumes after a streamed mutation, whose response left before its messages existed', async () => {
+    const app = integration.create(server.url, { messagesLink: 'httpBatchStreamLink' });
+    const { mutations } = renderApp(app, <Toaster client={app.client} />);
+    await settled(app);
+    const before = app.requests.length;
+
+    act(() => mutations().add({ text: 'Streamed.' }));
+    await findToast('Streamed.');
+    await app.client.ping.query();
+    expect(pathsSince(app, before)).toEqual(['add', 'messages.consume', 'ping']);
+    expect(toastTexts()).toEqual(['Streamed.']);
+  });
+
+  it('lists a message once when a consume and a response both hand it over', async () => {
+    const app = integration.create(server.url, { messagesLink: 'httpBatchLink' });
+    const { mutations } = renderApp(app, <MessageTexts client={app.client} />);
+    await settled(app);
+    await app.sameBrowser.add.mutate({ text: 'Waiting.' });
+    // One batch: the mutation's response carries 'Waiting.', and so does the consume's body.
+    await act(async () => {
+      mutations().add({ text: 'Mine.' });
+      await messagesFor(app.client).consumer.consume();
+    });
+    await waitFor(() => expect(screen.getByTestId('messages').textContent).toContain('Mine.'));
+    await settled(app);
+    expect(screen.getByTestId('messages').textContent).toBe('Waiting.|Mine.');
+  });
+
+  it('keeps what a response carried before anything rendered, and shows it on mount, once', async () => {
+    const app = integration.create(server.url, { messagesLink: 'httpBatchLink' });
+    await app.client.messages.consume.query(); // a session, as a page's first consume gives it
+    await app.client.add.mutate({ text: 'Before the Toaster.' });
+    // Not shown yet: not acknowledged either, so a reload now would bring it again.
+    await app.client.ping.query();
+    expect(await held(app)).toEqual(['Before the Toaster.']);
+
+    render(
+      <app.Providers>
+        <Toaster client={app.client} />
+      </app.Providers>,
+    );
+    await findToast('Before the Toaster.');
+    await app.client.ping.query();
+    expect(await held(app)).toEqual([]);
+    expect(toastTexts()).toEqual(['Before the Toaster.']);
+  });
+});
