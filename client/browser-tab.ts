@@ -60,6 +60,14 @@ export class BrowserTab {
     return this.#env.document?.visibilityState !== 'hidden';
   }
 
+  /**
+   * Whether the user is looking at the tab: visible and focused (of two windows side by side,
+   * the one they work in). Messages from elsewhere go to the tab in view.
+   */
+  get inView(): boolean {
+    return this.visible && (this.#env.document?.hasFocus() ?? true);
+  }
+
   /** Asks the tab `tab` (this one or another of the browser) to consume. */
   askToConsume(tab: string): void {
     if (tab === this.#id) for (const listener of [...this.#consumeAsked]) listener();

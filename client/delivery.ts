@@ -61,8 +61,8 @@ export class Delivery {
       const acks = this.#acks.take();
       const header = formatClientHeader({
         tab: this.tab.id,
-        // A tab out of sight takes only its own messages: others wait for the tab in view.
-        inline: this.tab.visible ? 'all' : 'own',
+        // A tab out of view takes only its own messages: others wait for the tab in view.
+        inline: this.tab.inView ? 'all' : 'own',
         acks,
       });
       let response: Awaited<ReturnType<LinkFetch>>;

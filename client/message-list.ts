@@ -7,20 +7,18 @@ const REMEMBERED_IDS = 1000;
 
 /**
  * The messages to show, framework-free (React subscribes with useSyncExternalStore): each id
- * once, kept until dismissed, whether or not anything is rendering them yet. With `shown`, a
- * message counts as shown once something renders the list, and one shown before (in this tab,
- * before a reload, or in another tab) is not listed again.
+ * once, kept until dismissed, whether or not anything is rendering them yet. With `shown`, what
+ * the renderer reports on screen (`shown(ids)`) is remembered, and a message shown before (in
+ * this tab, before a reload, or in another tab) is not listed again.
  */
 export class MessageList {
   #messages: readonly Message[] = [];
   readonly #seen = new Set<string>();
   readonly #shown: ShownIds | undefined;
-  // Messages listed while nothing rendered the list: shown once something does.
-  #unseen: Message[] = [];
   readonly #listeners = new Set<() => void>();
   readonly #onShown: ((ids: readonly string[]) => void) | undefined;
 
-  /** `onShown` is told the ids of the messages this list showed, once rendered. */
+  /** `onShown` is told the ids of the messages the renderer put on screen (see `shown`). */
   constructor(shown?: ShownIds, onShown?: (ids: readonly string[]) => void) {
     this.#shown = shown;
     this.#onShown = onShown;
@@ -44,8 +42,6 @@ export class MessageList {
     }
     if (fresh.length === 0) return [];
     this.#messages = [...this.#messages, ...fresh];
-    if (this.#listeners.size > 0) this.#markShown(fresh);
-    else this.#unseen.push(...fresh);
     this.#emit();
     return fresh;
   }
@@ -60,23 +56,24 @@ export class MessageList {
   /** The messages to show, oldest first; the same array until something changes. */
   getSnapshot = (): readonly Message[] => this.#messages;
 
-  /**
-   * Calls `listener` after every change; returns the function that stops it. The first
-   * listener is what shows the list: messages listed before it count as shown now.
-   */
+  /** Calls `listener` after every change; returns the function that stops it. */
   subscribe = (listener: () => void): (() => void) => {
     this.#listeners.add(listener);
-    if (this.#unseen.length > 0) this.#markShown(this.#unseen.splice(0));
     return () => {
       this.#listeners.delete(listener);
     };
   };
 
-  #markShown(messages: readonly Message[]): void {
-    const ids = messages.map((m) => m.id);
+  /**
+   * The renderer put these messages on screen (in the DOM): they will not be listed again, and
+   * can be acknowledged. Until then, a message that came but was never drawn (the page left
+   * first) comes again.
+   */
+  shown = (ids: readonly string[]): void => {
+    if (ids.length === 0) return;
     this.#shown?.add(ids);
     this.#onShown?.(ids);
-  }
+  };
 
   #emit(): void {
     for (const listener of this.#listeners) listener();

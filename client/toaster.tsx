@@ -8,7 +8,8 @@ import {
 import { ERROR, INFO, SUCCESS, WARNING } from '../shared/levels.js';
 import type { Message } from '../shared/message.js';
 import type { MessagesClient } from './message-consumer.js';
-import { useMessages } from './use-messages.js';
+import { useMessageFeed } from './use-message-feed.js';
+import { useIsomorphicLayoutEffect } from './use-messages.js';
 
 /** The kind of toast a level shows as: the nearest built-in level at or below it. */
 export type ToastKind = 'debug' | 'info' | 'success' | 'warning' | 'error';
@@ -82,7 +83,11 @@ const show = {
  * and on reconnect; each once; errors announced assertively and kept until dismissed.
  */
 export function Toaster({ client, durations, render, live, ...sonner }: ToasterProps) {
-  const { messages, dismiss } = useMessages(client, live === undefined ? {} : { live });
+  const {
+    messages,
+    dismiss,
+    shown: onScreen,
+  } = useMessageFeed(client, live === undefined ? {} : { live });
   useOnlyToaster();
   // Ids handed to sonner by this Toaster: StrictMode's second effect run must not hand them again.
   const shown = useRef(new Set<string>());
@@ -92,7 +97,11 @@ export function Toaster({ client, durations, render, live, ...sonner }: ToasterP
       if (shown.current.has(message.id)) continue;
       shown.current.add(message.id);
       const kind = toastKind(message.level);
-      const content = render ? render(message) : message.message;
+      const content = (
+        <OnScreen id={message.id} report={onScreen}>
+          {render ? render(message) : message.message}
+        </OnScreen>
+      );
       const options: ExternalToast = {
         id: message.id,
         toasterId: TOASTER_ID,
@@ -104,7 +113,7 @@ export function Toaster({ client, durations, render, live, ...sonner }: ToasterP
       // The region sonner renders is polite; an error interrupts.
       show[kind](kind === 'error' ? <div role="alert">{content}</div> : content, options);
     }
-  }, [messages, dismiss, durations, render]);
+  }, [messages, dismiss, durations, render, onScreen]);
 
   const light = sonner.theme === undefined || sonner.theme === 'light';
   return (
@@ -118,4 +127,15 @@ export function Toaster({ client, durations, render, live, ...sonner }: ToasterP
       style={light ? { ...ACCESSIBLE_LIGHT_COLOURS, ...sonner.style } : sonner.style}
     />
   );
+}
+
+/** A toast's content, which tells the kit its message is on screen as sonner mounts the toast. */
+function OnScreen(props: {
+  readonly id: string;
+  readonly report: (ids: readonly string[]) => void;
+  readonly children: ReactNode;
+}) {
+  const { id, report } = props;
+  useIsomorphicLayoutEffect(() => report([id]), [id, report]);
+  return props.children;
 }

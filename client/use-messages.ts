@@ -1,9 +1,7 @@
-import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect, useLayoutEffect } from 'react';
 import type { Message } from '../shared/message.js';
-import { mutationSettled, reconnected, windowFocused } from './consume-triggers.js';
 import type { MessagesClient } from './message-consumer.js';
-import { messagesFor } from './messages-for.js';
+import { useMessageFeed } from './use-message-feed.js';
 
 /** What `useMessages` gives a component. */
 export interface UseMessagesResult {
@@ -35,33 +33,15 @@ export function useMessages(
   client: MessagesClient,
   options: UseMessagesOptions = {},
 ): UseMessagesResult {
-  const queryClient = useQueryClient();
-  const { list, consumer, delivery } = messagesFor(client);
-  const live = options.live ?? false;
-  useEffect(() => {
-    if (delivery) {
-      const { tab } = delivery;
-      return consumer.watch([
-        windowFocused,
-        reconnected,
-        // A mutation's messages come on its response; the link asks for a consume when not.
-        delivery.consumeWanted,
-        // A live signal another tab heard names messages leased to this one.
-        (consume) => tab.onConsumeAsked(consume),
-        // One live stream per browser, in the tab the user looked at last.
-        ...(live ? [(consume: () => void) => tab.lead(() => consumer.live(consume))] : []),
-      ]);
-    }
-    return consumer.watch([
-      windowFocused,
-      reconnected,
-      ...(live
-        ? // Signalled as they are added, messages need no consume after each mutation, unless
-          // the server keeps some in the cookie (fallbackStorage), out of the stream's sight.
-          [consumer.live, consumer.unlessLiveSignalsAll(mutationSettled(queryClient))]
-        : [mutationSettled(queryClient)]),
-    ]);
-  }, [consumer, delivery, queryClient, live]);
-  const messages = useSyncExternalStore(list.subscribe, list.getSnapshot, list.getSnapshot);
-  return { messages, dismiss: list.dismiss, consume: consumer.consume };
+  const { shown, ...result } = useMessageFeed(client, options);
+  // The component renders what it is given: on screen as this commit lands.
+  useIsomorphicLayoutEffect(
+    () => shown(result.messages.map((m) => m.id)),
+    [shown, result.messages],
+  );
+  return result;
 }
+
+/** useLayoutEffect in a browser, useEffect where there is no DOM (server rendering). */
+export const useIsomorphicLayoutEffect =
+  typeof document === 'undefined' ? useEffect : useLayoutEffect;

@@ -26,6 +26,8 @@ export interface DemoOptions {
 export interface RunningDemo {
   readonly url: string;
   readonly server: Server;
+  /** The demo's messages kit: `messages.to(recipient)` sends as its jobs do. */
+  readonly messages: ReturnType<typeof createDemoApi>['messages'];
   close(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   return {
     url: `http://localhost:${port}`,
     server,
+    messages: api.messages,
     async close() {
       await closeVite();
       server.closeAllConnections();

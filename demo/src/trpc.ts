@@ -1,5 +1,6 @@
 import { httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { createTRPCReact } from '@trpc/react-query';
+import { messagesLink } from 'trpc-messages/client';
 import type { DemoRouter } from '../api/router.js';
 
 /** The demo's typed tRPC hooks. */
@@ -8,14 +9,17 @@ export const trpc = createTRPCReact<DemoRouter>();
 /** Whether the page asks the server to store DEBUG messages too (the switch). */
 export const debugMessages = { on: false };
 
-/** The demo's tRPC client: batched HTTP, and server-sent events for subscriptions. */
+/**
+ * The demo's tRPC client: batched HTTP through the kit's link (each response brings its own
+ * messages), and server-sent events for subscriptions (the live stream).
+ */
 export function createClient() {
   return trpc.createClient({
     links: [
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({ url: '/trpc' }),
-        false: httpBatchLink({
+        false: messagesLink(httpBatchLink, {
           url: '/trpc',
           headers: () => (debugMessages.on ? { 'x-debug-messages': 'on' } : {}),
         }),

@@ -17,10 +17,25 @@ export const VIEWPORT = { width: 1100, height: 700 } as const;
 /** How long a wait for something the page should show may take before the test fails. */
 const SHOW_TIMEOUT = 10_000;
 
+/** How `openTabs` opens its tabs. */
+export interface TabsOptions {
+  /**
+   * Only the tab in front has focus, as in a real browser (Playwright tells every page it has
+   * focus unless told not to); `page.bringToFront()` moves it.
+   */
+  readonly realFocus?: boolean;
+}
+
 /** The demo served on a free loopback port, and a Chromium visiting it: one per test file. */
 export interface DemoInBrowser {
+  /** The demo's origin, http://127.0.0.1:port. */
+  readonly url: string;
+  /** The demo's messages kit, to send as a job would. */
+  readonly messages: RunningDemo['messages'];
   /** Opens the demo in a new browser context (a new cookie jar: a new user), settled. */
   openPage(): Promise<Page>;
+  /** Opens the demo in `count` tabs of one new browser context (one user), each settled. */
+  openTabs(count: number, options?: TabsOptions): Promise<Page[]>;
 }
 
 /**
@@ -48,17 +63,42 @@ export function useDemoInBrowser(): DemoInBrowser {
     await demo?.close();
   });
 
+  const newContext = async () => {
+    if (!browser) throw new Error('useDemoInBrowser: open pages inside a test');
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    contexts.push(context);
+    context.setDefaultTimeout(SHOW_TIMEOUT);
+    return context;
+  };
+  const openIn = async (context: BrowserContext, options: TabsOptions = {}) => {
+    const page = await context.newPage();
+    trackRequests(page);
+    // Network idle: the on-mount consume (and the task list) have answered.
+    await page.goto(url, { waitUntil: 'networkidle' });
+    if (options.realFocus) {
+      // Playwright sets its focus emulation as a page loads: only then can it be undone.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false });
+    }
+    return page;
+  };
+
   return {
+    get url() {
+      return url;
+    },
+    get messages() {
+      if (!demo) throw new Error('useDemoInBrowser: the demo starts in beforeAll');
+      return demo.messages;
+    },
     async openPage() {
-      if (!browser) throw new Error('useDemoInBrowser: openPage() runs inside a test');
-      const context = await browser.newContext({ viewport: VIEWPORT });
-      contexts.push(context);
-      context.setDefaultTimeout(SHOW_TIMEOUT);
-      const page = await context.newPage();
-      trackRequests(page);
-      // Network idle: the on-mount consume (and the task list) have answered.
-      await page.goto(url, { waitUntil: 'networkidle' });
-      return page;
+      return openIn(await newContext());
+    },
+    async openTabs(count, options = {}) {
+      const context = await newContext();
+      const pages: Page[] = [];
+      for (let i = 0; i < count; i += 1) pages.push(await openIn(context, options));
+      return pages;
     },
   };
 }
@@ -116,22 +156,43 @@ export function nextAnswer(page: Page, procedure: string): Promise<Response> {
 interface RequestTracker {
   inFlight: number;
   lastChange: number;
+  /** Live streams (messages.live) the page holds open now. */
+  liveStreams: number;
 }
 
 const trackers = new WeakMap<Page, RequestTracker>();
 
 function trackRequests(page: Page): void {
-  const tracker = { inFlight: 0, lastChange: Date.now() };
+  const tracker = { inFlight: 0, lastChange: Date.now(), liveStreams: 0 };
   trackers.set(page, tracker);
-  // The live stream (server-sent events) stays open for the page's life: it is not traffic.
+  // A live stream (server-sent events) stays open as long as its tab leads: it is not traffic.
   const change = (delta: number) => (request: Request) => {
-    if (new URL(request.url()).pathname === '/trpc/messages.live') return;
+    if (new URL(request.url()).pathname === '/trpc/messages.live') {
+      tracker.liveStreams += delta;
+      return;
+    }
     tracker.inFlight += delta;
     tracker.lastChange = Date.now();
   };
   page.on('request', change(1));
   page.on('requestfinished', change(-1));
   page.on('requestfailed', change(-1));
+}
+
+/** Whom `page`'s browser's messages are kept for: the session its cookie names. */
+export async function recipientOf(page: Page): Promise<{ sessionId: string }> {
+  const cookies = await page.context().cookies();
+  const session = cookies.find((cookie) => cookie.name === 'messages_session')?.value;
+  if (!session) throw new Error('the browser has no messages session yet');
+  // The signed cookie is the id, a dot, then the signature.
+  return { sessionId: session.slice(0, session.lastIndexOf('.')) };
+}
+
+/** The live streams (messages.live) `page` holds open now. */
+export function openLiveStreams(page: Page): number {
+  const tracker = trackers.get(page);
+  if (!tracker) throw new Error('openLiveStreams: open the page with openPage()');
+  return tracker.liveStreams;
 }
 
 /**
