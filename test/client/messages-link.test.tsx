@@ -64,18 +64,21 @@ function MessageTexts({ client }: { readonly client: MessagesClient }) {
 }
 
 describe.each(integrations)('messagesLink with $name', (integration) => {
-  it('shows a mutation’s message after one HTTP request, its own: no consume follows', async () => {
-    const app = integration.create(server.url, { messagesLink: 'httpBatchLink' });
-    const { mutations } = renderApp(app, <Toaster client={app.client} />);
-    await settled(app);
-    const before = app.requests.length;
+  it.each(['httpLink', 'httpBatchLink'] as const)(
+    'shows a mutation’s message after one HTTP request, its own, over %s: no consume follows',
+    async (link) => {
+      const app = integration.create(server.url, { messagesLink: link });
+      const { mutations } = renderApp(app, <Toaster client={app.client} />);
+      await settled(app);
+      const before = app.requests.length;
 
-    act(() => mutations().add({ text: 'Saved inline.' }));
-    await findToast('Saved inline.');
-    // Anything the mutation asked for left before this.
-    await app.client.ping.query();
-    expect(pathsSince(app, before)).toEqual(['add', 'ping']);
-  });
+      act(() => mutations().add({ text: 'Saved inline.' }));
+      await findToast('Saved inline.');
+      // Anything the mutation asked for left before this.
+      await app.client.ping.query();
+      expect(pathsSince(app, before)).toEqual(['add', 'ping']);
+    },
+  );
 
   it('acknowledges what it showed on the next request, and the server lets it go', async () => {
     const app = integration.create(server.url, { messagesLink: 'httpBatchLink' });
