@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -8,9 +9,10 @@ import type { Recipient } from '../../../server/storage/backend.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
 import { RedisStore, type RedisStoreOptions } from '../../../server/storage/redis-store.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
+import { MAX_ACKS } from '../../../shared/delivery.js';
 import { INFO } from '../../../shared/levels.js';
 import type { Message } from '../../../shared/message.js';
-import type { CookieJar } from '../../fixtures/cookie-jar.js';
+import { CookieJar } from '../../fixtures/cookie-jar.js';
 import { closeLiveStreams, LiveStream } from '../../fixtures/live-stream.js';
 import {
   type CommandCounts,
@@ -19,6 +21,7 @@ import {
   scriptRoundTrips,
 } from '../../fixtures/redis-commands.js';
 import { startRedisServer } from '../../fixtures/redis-server.js';
+import { createTab, newTabId } from '../../fixtures/tab-client.js';
 import { browserFetch, createBrowser } from '../../fixtures/trpc-client.js';
 import { type Adapter, type RunningApp, startApp } from '../../fixtures/trpc-server.js';
 import { failOnUnhandledRejections } from '../../fixtures/unhandled-rejections.js';
@@ -91,6 +94,8 @@ interface InstanceOptions {
   /** Sign requests in by their x-user-id header. */
   readonly users?: boolean;
   readonly store?: Partial<RedisStoreOptions>;
+  /** How long messages handed to a tab are leased to it (default: the kit's, 5 s). */
+  readonly leaseMs?: number;
 }
 
 /**
@@ -110,6 +115,7 @@ async function instance(options: InstanceOptions = {}): Promise<RunningApp> {
         ? fallbackStorage({ secret, server: { store } })
         : serverStorage({ secret, store }),
     users: options.users ?? false,
+    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
     onError: (error, { path }) => reported.push({ error, path }),
   });
   running.push(app);
@@ -179,6 +185,203 @@ async function commandsDuring(work: () => Promise<unknown>): Promise<CommandCoun
   const before = await commandCounts(client);
   await work();
   return commandsBetween(before, await commandCounts(client));
+}
+
+/** Redis's clock, in ms since the epoch: the one every instance keeps leases by. */
+async function redisNow(): Promise<number> {
+  const [seconds, microseconds] = await (await admin()).time();
+  return Number(seconds) * 1000 + Math.floor(Number(microseconds) / 1000);
+}
+
+/** The lease Redis keeps on a recipient's message: its holder, and until when (Redis's clock). */
+async function leaseOf(
+  recipient: Recipient,
+  id: string,
+): Promise<{ holder: string; until: number }> {
+  const lease = await (await admin()).hget(`${redisKey(recipient)}:leases`, id);
+  const [, holder, until] = /^(\S+) (\d+)$/.exec(lease ?? '') ?? [];
+  if (holder === undefined || until === undefined) throw new Error(`message ${id} has no lease`);
+  return { holder, until: Number(until) };
+}
+
+/** One request of a tab of a `LeasingBrowser`. */
+interface TabRequest {
+  /** Which of the browser's tabs sends it. */
+  readonly tab: number;
+  /** Which app instance the load balancer sends it to. */
+  readonly instance: number;
+  /**
+   * An add (a mutation that adds a message of its own text), a consume, or a request that
+   * carries the tab's acknowledgements if it has any: a query (ping) or messages.ack.
+   */
+  readonly kind: 'add' | 'consume' | 'ping' | 'ack';
+  /** What its response may carry: every message waiting ('all'), or none. */
+  readonly inline: 'all' | undefined;
+}
+
+/** A message handed to a request of a tab, with when the request was sent and answered. */
+interface Handout {
+  readonly tab: number;
+  readonly sent: number;
+  readonly answered: number;
+}
+
+/**
+ * A browser whose tabs take delivery as the kit's client does: a tab acknowledges every message
+ * it is handed (by a consume or inline) on its next request, at most MAX_ACKS a request, and a
+ * message is shown once in the whole browser, its tabs sharing the ids shown as the client's
+ * BroadcastChannel makes them. It notes what a test checks: the texts added and shown, every
+ * handout, and the script calls (EVALSHA) the requests should cost: one for each request that
+ * touches messages (it adds, consumes or carries acknowledgements), none for the others.
+ */
+class LeasingBrowser {
+  readonly jar = new CookieJar();
+  readonly added: string[] = [];
+  /** How many times each text was shown, across the tabs. */
+  readonly shown = new Map<string, number>();
+  /** Texts handed to a request sent after an acknowledgement of theirs was answered. */
+  readonly handedAfterAck: string[] = [];
+  readonly requests = { add: 0, consume: 0, ping: 0, ack: 0, carryingAcks: 0 };
+  handedOut = 0;
+  expectedScripts = 0;
+  readonly #apps: readonly RunningApp[];
+  readonly #leaseMs: number;
+  readonly #tabs: { readonly id: string; readonly pending: string[]; closed: boolean }[];
+  readonly #shownIds = new Set<string>();
+  /** When each id's acknowledgement was first answered (performance.now()). */
+  readonly #ackAnswered = new Map<string, number>();
+  /** Every handout of each message, by text. */
+  readonly #handouts = new Map<string, Handout[]>();
+
+  constructor(apps: readonly RunningApp[], options: { tabs: number; leaseMs: number }) {
+    this.#apps = apps;
+    this.#leaseMs = options.leaseMs;
+    this.#tabs = Array.from({ length: options.tabs }, () => ({
+      id: newTabId(),
+      pending: [],
+      closed: false,
+    }));
+  }
+
+  get tabCount(): number {
+    return this.#tabs.length;
+  }
+
+  /** The tabs still open, by index. */
+  get openTabs(): number[] {
+    return this.#tabs.flatMap((tab, index) => (tab.closed ? [] : [index]));
+  }
+
+  /** Acknowledgements that wait for an open tab's next request. */
+  get pendingAcks(): number {
+    return this.#tabs.reduce((sum, tab) => sum + (tab.closed ? 0 : tab.pending.length), 0);
+  }
+
+  /**
+   * Closes a tab before it acknowledged what it was last handed (its pending acknowledgements
+   * are lost, as with a page gone before its beacon): those messages are leased to it until
+   * their leases end. What its requests still on the wire are handed is never acknowledged
+   * either.
+   */
+  close(index: number): void {
+    const tab = this.#tabs[index];
+    if (!tab) throw new Error(`no tab ${index}`);
+    tab.closed = true;
+  }
+
+  /** Sends a request of a tab as the real client does: the text it added, if any, and what it got. */
+  async send({
+    tab: index,
+    instance,
+    kind,
+    inline,
+  }: TabRequest): Promise<{ added?: string; handed: readonly Message[] }> {
+    const tab = this.#tabs[index];
+    const app = this.#apps[instance];
+    if (!tab || !app) throw new Error(`no tab ${index} or instance ${instance}`);
+    if (tab.closed) throw new Error(`tab ${index} is closed`);
+    // A client of its own for each request, so that it carries exactly the acks taken here.
+    const { client, acknowledge, inlined } = createTab(app.url, {
+      jar: this.jar,
+      tab: tab.id,
+      inline,
+      link: 'httpLink',
+    });
+    const acks = tab.pending.splice(0, MAX_ACKS);
+    acknowledge(acks.map((id) => ({ id })));
+    this.requests[kind]++;
+    if (acks.length > 0) this.requests.carryingAcks++;
+    if (kind === 'add' || kind === 'consume' || acks.length > 0) this.expectedScripts++;
+    const sent = performance.now();
+    let consumed: readonly Message[] = [];
+    let added: string | undefined;
+    if (kind === 'add') {
+      added = `Message ${this.added.length}.`;
+      this.added.push(added);
+      expect(await client.add.mutate({ text: added })).toBe(added);
+    } else if (kind === 'consume') {
+      consumed = (await client.messages.consume.query()).messages;
+    } else if (kind === 'ping') {
+      expect(await client.ping.query()).toBe('pong');
+    } else {
+      await client.messages.ack.mutate();
+    }
+    const answered = performance.now();
+    for (const id of acks) if (!this.#ackAnswered.has(id)) this.#ackAnswered.set(id, answered);
+    const handed = [...consumed, ...inlined];
+    for (const message of handed) {
+      this.handedOut++;
+      const acknowledged = this.#ackAnswered.get(message.id);
+      if (acknowledged !== undefined && acknowledged < sent) {
+        this.handedAfterAck.push(message.message);
+      }
+      const handouts = this.#handouts.get(message.message) ?? [];
+      handouts.push({ tab: index, sent, answered });
+      this.#handouts.set(message.message, handouts);
+      if (!this.#shownIds.has(message.id)) {
+        this.#shownIds.add(message.id);
+        this.shown.set(message.message, (this.shown.get(message.message) ?? 0) + 1);
+      }
+      // Shown here or before: acknowledged either way, as the client does.
+      if (!tab.pending.includes(message.id)) tab.pending.push(message.id);
+    }
+    return added === undefined ? { handed } : { added, handed };
+  }
+
+  /** The tabs a message was handed to, by its text. */
+  tabsHanded(text: string): number[] {
+    return [...new Set((this.#handouts.get(text) ?? []).map((handout) => handout.tab))];
+  }
+
+  /** How many handouts went to another tab than the message's previous handout (leases ended). */
+  handedToAnotherTab(): number {
+    let count = 0;
+    for (const handouts of this.#handouts.values()) {
+      const ordered = [...handouts].sort((x, y) => x.sent - y.sent);
+      for (const [i, handout] of ordered.entries()) {
+        if (i > 0 && handout.tab !== ordered[i - 1]?.tab) count++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Texts surely handed to one tab while another tab's lease on them ran: a handout to tab Y
+   * sent after one to tab X was answered, and itself answered before X's lease could end
+   * (lease counted from X's request being sent; 2 ms spare for Redis's clock, read in whole ms).
+   */
+  handedUnderAnotherLease(): string[] {
+    const texts: string[] = [];
+    for (const [text, handouts] of this.#handouts) {
+      const clash = handouts.some((x) =>
+        handouts.some(
+          (y) => y.tab !== x.tab && x.answered < y.sent && y.answered < x.sent + this.#leaseMs - 2,
+        ),
+      );
+      if (clash) texts.push(text);
+    }
+    return texts;
+  }
 }
 
 describe.skipIf(!redis)('two app instances on one Redis', () => {
@@ -294,6 +497,92 @@ describe.skipIf(!redis)('Redis round trips per request (INFO commandstats)', () 
     expect(ping).toEqual({});
   });
 
+  it('costs a consume that carries acknowledgements one EVALSHA: they are removed in the script that hands out', async ({
+    annotate,
+  }) => {
+    const a = await instance();
+    const tab = createTab(a.url, { inline: undefined });
+    // The first consume gives the browser its session and loads the script.
+    expect(texts(await tab.client.messages.consume.query())).toEqual([]);
+    await tab.client.add.mutate({ text: 'Shown.' });
+    const shown = (await tab.client.messages.consume.query()).messages;
+    expect(texts({ messages: shown })).toEqual(['Shown.']);
+    await tab.client.add.mutate({ text: 'Not shown yet.' });
+
+    tab.acknowledge(shown);
+    let handed: string[] = [];
+    const consume = await commandsDuring(async () => {
+      handed = texts(await tab.client.messages.consume.query());
+    });
+
+    await annotate(`consume with an acknowledgement: ${JSON.stringify(consume)}`);
+    expect(scriptRoundTrips(consume)).toBe(1);
+    // The acknowledged message left the list inside that one script.
+    expect(consume).toMatchObject({ evalsha: 1, lrem: 1, hdel: 1 });
+    expect(handed).toEqual(['Not shown yet.']);
+    expect(await (await admin()).llen(redisKey({ sessionId: sessionIdOf(tab.jar) }))).toBe(1);
+  });
+
+  it('costs an add delivered inline one EVALSHA, with or without acknowledgements on it', async ({
+    annotate,
+  }) => {
+    const a = await instance();
+    const tab = createTab(a.url, { inline: 'all' });
+    expect(texts(await tab.client.messages.consume.query())).toEqual([]);
+    await tab.client.add.mutate({ text: 'Warm-up.' });
+    tab.acknowledge(tab.inlined);
+    await tab.client.ping.query();
+    const warmUp = tab.inlined.length;
+
+    const add = await commandsDuring(() => tab.client.add.mutate({ text: 'Inline.' }));
+    expect(texts({ messages: tab.inlined.slice(warmUp) })).toEqual(['Inline.']);
+    tab.acknowledge(tab.inlined.slice(warmUp));
+    const addWithAck = await commandsDuring(() => tab.client.add.mutate({ text: 'Inline too.' }));
+
+    await annotate(
+      `inline add: ${JSON.stringify(add)}; inline add with an acknowledgement: ${JSON.stringify(addWithAck)}`,
+    );
+    expect(scriptRoundTrips(add)).toBe(1);
+    expect(add).toMatchObject({ evalsha: 1, rpush: 1 });
+    // Delivered as added: no watcher needs telling.
+    expect(add.publish).toBeUndefined();
+    expect(scriptRoundTrips(addWithAck)).toBe(1);
+    expect(addWithAck).toMatchObject({ evalsha: 1, rpush: 1, lrem: 1 });
+    expect(texts({ messages: tab.inlined.slice(warmUp) })).toEqual(['Inline.', 'Inline too.']);
+    expect(await (await admin()).llen(redisKey({ sessionId: sessionIdOf(tab.jar) }))).toBe(1);
+  });
+
+  it('costs a request that only carries acknowledgements one EVALSHA (a query or messages.ack), and a ping none', async ({
+    annotate,
+  }) => {
+    const a = await instance();
+    const tab = createTab(a.url, { inline: undefined });
+    expect(texts(await tab.client.messages.consume.query())).toEqual([]);
+    await tab.client.add.mutate({ text: 'One.' });
+    await tab.client.add.mutate({ text: 'Two.' });
+    const [one, two] = (await tab.client.messages.consume.query()).messages;
+    if (!one || !two) throw new Error('the tab was handed fewer than two messages');
+
+    tab.acknowledge([one]);
+    const query = await commandsDuring(() => tab.client.ping.query());
+    tab.acknowledge([two]);
+    const ack = await commandsDuring(() => tab.client.messages.ack.mutate());
+    const ping = await commandsDuring(() => tab.client.ping.query());
+    const emptyAck = await commandsDuring(() => tab.client.messages.ack.mutate());
+
+    await annotate(
+      `acknowledging query ${scriptRoundTrips(query)}, messages.ack ${scriptRoundTrips(ack)}, ` +
+        `ping ${scriptRoundTrips(ping)}, messages.ack with nothing to acknowledge ${scriptRoundTrips(emptyAck)}`,
+    );
+    expect(query).toMatchObject({ evalsha: 1, lrem: 1 });
+    expect(scriptRoundTrips(query)).toBe(1);
+    expect(ack).toMatchObject({ evalsha: 1, lrem: 1 });
+    expect(scriptRoundTrips(ack)).toBe(1);
+    expect(ping).toEqual({});
+    expect(emptyAck).toEqual({});
+    expect(await (await admin()).exists(redisKey({ sessionId: sessionIdOf(tab.jar) }))).toBe(0);
+  });
+
   it("reads two keys for a signed-in user with a session cookie: the session's and the user's, two EVALSHAs sent together", async () => {
     const [a, b] = await twoInstances({ users: true });
     const visitor = createBrowser(a.url);
@@ -346,6 +635,156 @@ describe.skipIf(!redis)('the key layout, seen over HTTP', () => {
     const ttl = await client.ttl(key);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(86_400);
+  });
+});
+
+describe.skipIf(!redis)('leased delivery across two app instances on one Redis', () => {
+  it('hands a message leased to tab A on one instance to no tab B on the other until the lease ends, then to B unless A acknowledged it', async () => {
+    const [one, two] = await twoInstances({ leaseMs: 500 });
+    const a = createTab(one.url, { inline: undefined });
+    const b = createTab(two.url, { jar: a.jar, inline: undefined });
+    // The first consume gives the browser its session.
+    expect(texts(await a.client.messages.consume.query())).toEqual([]);
+    const recipient = { sessionId: sessionIdOf(a.jar) };
+    // From a job: free messages, leased to no tab until one is handed them.
+    await two.messages.to(recipient).info('Acknowledged by A.');
+    await two.messages.to(recipient).info('Left unacknowledged by A.');
+
+    const handedToA = (await a.client.messages.consume.query()).messages;
+    expect(texts({ messages: handedToA })).toEqual([
+      'Acknowledged by A.',
+      'Left unacknowledged by A.',
+    ]);
+    const [acknowledged, unacknowledged] = handedToA;
+    if (!acknowledged || !unacknowledged) throw new Error('tab A was handed too few messages');
+    const lease = await leaseOf(recipient, unacknowledged.id);
+    expect(lease.holder).toBe(a.tab);
+    expect(await leaseOf(recipient, acknowledged.id)).toEqual(lease);
+
+    expect(texts(await b.client.messages.consume.query())).toEqual([]);
+    // B asked before the lease ended, by the clock leases are kept by.
+    expect(await redisNow()).toBeLessThan(lease.until);
+    a.acknowledge([acknowledged]);
+    await a.client.ping.query();
+
+    // The one wait for time itself: past the lease's end, by Redis's clock.
+    await vi.waitFor(async () => expect(await redisNow()).toBeGreaterThan(lease.until), {
+      timeout: 2000,
+      interval: 10,
+    });
+    expect(texts(await b.client.messages.consume.query())).toEqual(['Left unacknowledged by A.']);
+    expect((await leaseOf(recipient, unacknowledged.id)).holder).toBe(b.tab);
+    // Leased to B now: A, which never acknowledged it, is not handed it again.
+    expect(texts(await a.client.messages.consume.query())).toEqual([]);
+    expect(await (await admin()).llen(redisKey(recipient))).toBe(1);
+  });
+
+  it('shows every message once (none lost, none shown twice) over 1000 concurrent adds, consumes and acknowledgements of one browser’s tabs on both instances, one tab closing half way, at one EVALSHA per request that touches messages', async ({
+    annotate,
+  }) => {
+    // A short lease, so that the closed tab's leases end within the test and some others end
+    // while their acknowledgement is on its way; a high cap, so that no message is trimmed
+    // however the requests interleave.
+    const leaseMs = 100;
+    const apps = await twoInstances({ leaseMs, store: { maxMessagesPerKey: 1000 } });
+    const browser = new LeasingBrowser(apps, { tabs: 6, leaseMs });
+    const closing = 5;
+    // The browser's first consume gives it its session (and loads the script).
+    expect(await consumeTexts(apps[0], browser.jar)).toEqual([]);
+    const key = redisKey({ sessionId: sessionIdOf(browser.jar) });
+    const seed = Date.now() % 2 ** 31;
+    const kind = fc.oneof(
+      { arbitrary: fc.constant('add' as const), weight: 4 },
+      { arbitrary: fc.constant('consume' as const), weight: 3 },
+      { arbitrary: fc.constant('ping' as const), weight: 2 },
+      { arbitrary: fc.constant('ack' as const), weight: 1 },
+    );
+    const requestsOf = (tabs: number, count: number, sampleSeed: number) =>
+      fc.sample(
+        fc.record({
+          tab: fc.nat({ max: tabs - 1 }),
+          instance: fc.nat({ max: apps.length - 1 }),
+          kind,
+          inline: fc.constantFrom('all' as const, undefined),
+        }),
+        { seed: sampleSeed, numRuns: count },
+      );
+    // The tab that closes sends only in the first half, the last of its requests a save whose
+    // message comes inline: it closes as that answer comes, before acknowledging it.
+    const half = 500;
+    const lastOfClosing = { tab: closing, instance: 0, kind: 'add', inline: 'all' } as const;
+    const requests = [
+      ...requestsOf(6, half - 1, seed),
+      lastOfClosing,
+      ...requestsOf(5, 1000 - half, seed + 1),
+    ];
+
+    let lastSavedByClosing = '';
+    let drainRounds = 0;
+    let drained = false;
+    const started = performance.now();
+    const ran = await commandsDuring(async () => {
+      // 100 requests in flight at any time, each sent as the one before it in its slot answers.
+      const queue = requests.values();
+      await Promise.all(
+        Array.from({ length: 100 }, async () => {
+          for (const request of queue) {
+            const { added } = await browser.send(request);
+            if (request !== lastOfClosing) continue;
+            browser.close(closing);
+            lastSavedByClosing = added ?? '';
+          }
+        }),
+      );
+      // Drain: the open tabs consume (carrying their acknowledgements) until nothing is left;
+      // what the closed tab held comes once its leases end. A drain that does not end is a
+      // failure, checked below.
+      while (!drained && drainRounds < 20) {
+        drainRounds++;
+        let handed = 0;
+        for (const tab of browser.openTabs) {
+          const request = { tab, instance: tab % 2, kind: 'consume', inline: undefined } as const;
+          handed += (await browser.send(request)).handed.length;
+        }
+        if (handed > 0 || browser.pendingAcks > 0) continue;
+        drained = (await (await admin()).exists(key)) === 0;
+        // Nothing handed, yet messages left: leased to the closed tab. The one wait for time.
+        if (!drained) await sleep(leaseMs);
+      }
+    });
+    const took = performance.now() - started;
+
+    const lost = browser.added.filter((text) => !browser.shown.has(text));
+    const shownTwice = [...browser.shown].filter(([, times]) => times > 1).map(([text]) => text);
+    const neverAdded = [...browser.shown.keys()].filter((text) => !browser.added.includes(text));
+    const { requests: sent } = browser;
+    await annotate(
+      `seed ${seed}: ${requests.length} requests (${sent.add} adds, ${sent.consume} consumes, ` +
+        `${sent.ping} pings, ${sent.ack} messages.ack; ${sent.carryingAcks} carrying acknowledgements) ` +
+        `in ${took.toFixed(0)} ms with ${drainRounds} drain round(s); ` +
+        `${browser.added.length} added, ${browser.shown.size} shown, ${browser.handedOut} handed out ` +
+        `(${browser.handedToAnotherTab()} times to another tab than the time before); ` +
+        `${scriptRoundTrips(ran)} script calls for ${browser.expectedScripts} requests that touch messages`,
+    );
+    expect({ lost, shownTwice, neverAdded }, `seed ${seed}`).toEqual({
+      lost: [],
+      shownTwice: [],
+      neverAdded: [],
+    });
+    expect(browser.handedAfterAck, `seed ${seed}: handed out after being acknowledged`).toEqual([]);
+    expect(
+      browser.handedUnderAnotherLease(),
+      `seed ${seed}: handed to a tab while another's lease ran`,
+    ).toEqual([]);
+    expect(scriptRoundTrips(ran), `seed ${seed}`).toBe(browser.expectedScripts);
+    expect(ran.eval).toBeUndefined();
+    expect(drained, `seed ${seed}: messages were left after 20 drain rounds`).toBe(true);
+    expect(await (await admin()).exists(key, `${key}:leases`)).toBe(0);
+    // Handed to the closing tab only, as it saved it, and never acknowledged: the open tabs
+    // were handed it once its lease had ended.
+    const handedTo = browser.tabsHanded(lastSavedByClosing);
+    expect(handedTo).toContain(closing);
+    expect(handedTo.some((tab) => tab !== closing)).toBe(true);
   });
 });
 
