@@ -5,8 +5,10 @@ import { MutationObserver, QueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { build } from 'esbuild';
+import { GlobalWindow } from 'happy-dom';
 import { mutationSettled } from '../client/consume-triggers.js';
 import { messagesFor } from '../client/messages-for.js';
+import { messagesLink } from '../client/messages-link.js';
 import { createDemoApi, type DemoRouter } from '../demo/api/router.js';
 import { serverStorage } from '../server/storage/server-storage.js';
 
@@ -14,7 +16,7 @@ import { serverStorage } from '../server/storage/server-storage.js';
 export async function clientBundleBytes(): Promise<{ minified: number; gzipped: number }> {
   const result = await build({
     stdin: {
-      contents: "export { Toaster, useMessages } from './client/index.ts';",
+      contents: "export { messagesLink, Toaster, useMessages } from './client/index.ts';",
       resolveDir: new URL('..', import.meta.url).pathname,
       loader: 'ts',
     },
@@ -31,10 +33,13 @@ export async function clientBundleBytes(): Promise<{ minified: number; gzipped: 
 }
 
 /**
- * HTTP requests the client makes for one mutation that flashes a message, after the page's
- * on-mount consume: the real consumer, watching a real QueryClient's mutation cache.
+ * HTTP requests a page makes for one mutation that flashes a message, after its on-mount
+ * consume, until the message is listed: the real link and consumer, in a happy-dom window
+ * (the link delivers only in a browser), with the demo's API on a real server. With
+ * `messagesLink` the mutation's own response carries its message; without it, a consume follows.
  */
-export async function requestsPerFlashingMutation(): Promise<number> {
+export async function requestsPerFlashingMutation(withLink: boolean): Promise<number> {
+  const page = installWindow();
   const api = createDemoApi(serverStorage({ secret: 'benchmark-secret-of-at-least-32-chars' }));
   const server = createServer(
     createHTTPHandler({ router: api.router, createContext: api.createContext }),
@@ -43,21 +48,21 @@ export async function requestsPerFlashingMutation(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   let requests = 0;
   let cookies = '';
+  const fetchWithCookies: typeof fetch = async (url, init) => {
+    requests += 1;
+    const headers = new Headers(init?.headers);
+    if (cookies) headers.set('cookie', cookies);
+    const response = await fetch(url, { ...init, headers });
+    const set = response.headers.getSetCookie().map((c) => c.slice(0, c.indexOf(';')));
+    if (set.length > 0) cookies = set.join('; ');
+    return response;
+  };
+  const url = `http://127.0.0.1:${port}`;
   const client = createTRPCClient<DemoRouter>({
     links: [
-      httpBatchLink({
-        url: `http://127.0.0.1:${port}`,
-        async fetch(url, init) {
-          requests += 1;
-          const response = await fetch(url, {
-            ...init,
-            headers: { ...init?.headers, cookie: cookies },
-          } as RequestInit);
-          const set = response.headers.getSetCookie().map((c) => c.slice(0, c.indexOf(';')));
-          if (set.length > 0) cookies = set.join('; ');
-          return response;
-        },
-      }),
+      withLink
+        ? messagesLink(httpBatchLink, { url, fetch: fetchWithCookies })
+        : httpBatchLink({ url, fetch: fetchWithCookies }),
     ],
   });
   const queryClient = new QueryClient();
@@ -75,7 +80,24 @@ export async function requestsPerFlashingMutation(): Promise<number> {
     mutationFn: () => client.create.mutate({ title: 'Measured' }),
   }).mutate();
   await shown;
+  const counted = requests;
   stop();
   server.close();
-  return requests;
+  await page.close();
+  return counted;
+}
+
+/** Gives this process a happy-dom window's globals (document, sessionStorage), Node's fetch kept. */
+function installWindow(): { close(): Promise<void> } {
+  const window = new GlobalWindow({ url: 'http://localhost/' });
+  const globals = globalThis as unknown as Record<string, unknown>;
+  const installed = { window, document: window.document, sessionStorage: window.sessionStorage };
+  for (const [name, value] of Object.entries(installed)) globals[name] = value;
+  return {
+    async close() {
+      for (const name of Object.keys(installed)) delete globals[name];
+      await window.happyDOM.abort();
+      window.close();
+    },
+  };
 }

@@ -1,16 +1,23 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import {
+  CLIENT_HEADER,
+  decodeInline,
+  formatClientHeader,
+  INLINE_HEADER,
+} from '../shared/delivery.js';
+import {
   commandCounts,
   commandsBetween,
   scriptRoundTrips,
 } from '../test/fixtures/redis-commands.js';
 import { type RedisServer, startRedisServer } from '../test/fixtures/redis-server.js';
-import { cookieHeader } from './cookie-header.js';
+import { cookieHeader, mergeCookies } from './cookie-header.js';
 import type { HttpApp, ServerReport } from './http-server.js';
 
 const CONNECTIONS = 10;
@@ -28,24 +35,41 @@ interface Call {
   readonly body?: string;
 }
 
+/**
+ * The requests of one connection, made afresh for each, for loads whose requests depend on the
+ * answers before them (a tab acknowledging what it was shown): autocannon's requests, with
+ * their `setupRequest` and `onResponse` hooks holding the connection's state.
+ */
+type Connection = () => autocannon.Request[];
+
+/** What a budget is set on: requests/s, or flashes/s (a flash is a mutation and its delivery). */
+type Budget = 'requests' | 'flashes';
+
 /** One measured load: the app that serves it and the calls each connection repeats in turn. */
 interface HttpCase {
   readonly name: string;
   readonly app: HttpApp;
-  /** Gets the cookies the calls carry from the running server, checks them, returns the calls. */
-  readonly calls: (origin: string) => Promise<Call[]>;
   /**
-   * Whether the budget is set on this load: the "tRPC binding" issue's, a mutation that adds one
-   * message and the consume that shows it. The other cases are its halves, or a worst case.
+   * Gets the cookies the calls carry from the running server, checks them, returns the calls
+   * every connection repeats, or a maker of each connection's own.
    */
-  readonly budgeted?: boolean;
+  readonly calls: (origin: string) => Promise<Call[] | Connection>;
+  /**
+   * What the budget is set on, if anything: the "tRPC binding" issue's requests/s of a mutation
+   * that adds one message and the consume that shows it, or the "Delivery" issue's flashes/s.
+   */
+  readonly budget?: Budget;
+  /** HTTP requests per flash, for loads that flash: each repeats the calls of one flash. */
+  readonly requestsPerFlash?: number;
 }
 
 /** Requests per second the server sustained in one case. */
 export interface HttpFigure {
   readonly name: string;
   readonly app: HttpApp;
-  readonly budgeted: boolean;
+  readonly budget: Budget | undefined;
+  /** HTTP requests per flash, for loads that flash. */
+  readonly requestsPerFlash: number | undefined;
   /** The median round's requests per second; the lowest and highest round's. */
   readonly requestsPerSecond: number;
   readonly lowest: number;
@@ -57,6 +81,8 @@ export interface HttpFigure {
   readonly ratio: number;
   /** The same, by CPU time per request: bare's over the case's. */
   readonly cpuRatio: number;
+  /** The lowest and highest of the rounds' paired ratios: their spread. */
+  readonly ratioSpread: readonly [number, number];
   /** The server's CPU time over wall time: near 1 when the server, not the load, set the pace. */
   readonly serverCpu: number;
   /**
@@ -126,6 +152,76 @@ async function messagesCookie(origin: string): Promise<string> {
   return cookie;
 }
 
+/**
+ * One connection of a browser tab that flashes with the kit's link: each save names the tab, asks
+ * for its messages inline and acknowledges what the last answer carried (on the save itself, or
+ * on a `messages.ack` of its own, `separateAck`), keeping the cookies it is given. Every answer
+ * must carry the message its save added: else the load would not be the one measured.
+ */
+function flashingTab(cookie: string, separateAck: boolean): Connection {
+  return () => {
+    const tab = randomBytes(12).toString('base64url');
+    let cookies = cookie;
+    let pending: string[] = [];
+    const header = () => formatClientHeader({ tab, inline: 'all', acks: pending.splice(0) });
+    const keepCookies = (headers: Record<string, string | string[]>) => {
+      const set = headers['set-cookie'];
+      if (set) cookies = mergeCookies(cookies, Array.isArray(set) ? set : [set]);
+    };
+    const saveCall: autocannon.Request = {
+      ...save(),
+      setupRequest: (request) => ({
+        ...request,
+        headers: { ...request.headers, cookie: cookies, [CLIENT_HEADER]: header() },
+      }),
+      onResponse: (_status, _body, _context, headers) => {
+        keepCookies(headers as Record<string, string | string[]>);
+        const carried = decodeInline(String(headers?.[INLINE_HEADER] ?? ''))?.messages ?? [];
+        // Its own message, and any a tab of the last load left unacknowledged, once their
+        // leases ended.
+        if (carried.length === 0) throw new Error("bench: a flash's answer carried no message");
+        pending = carried.map((m) => m.id);
+      },
+    };
+    if (!separateAck) return [saveCall];
+    const ackCall: autocannon.Request = {
+      method: 'POST',
+      path: '/messages.ack',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (request) => ({
+        ...request,
+        headers: { ...request.headers, cookie: cookies, [CLIENT_HEADER]: header() },
+      }),
+      onResponse: (_status, _body, _context, headers) =>
+        keepCookies(headers as Record<string, string | string[]>),
+    };
+    return [saveCall, ackCall];
+  };
+}
+
+/** The cases every storage has: flashes delivered inline, as the kit's link asks. */
+function inlineFlashCases(
+  app: Exclude<HttpApp, 'bare'>,
+  cookie: (origin: string) => Promise<string>,
+): HttpCase[] {
+  return [
+    {
+      name: `${app}: flash inline, acknowledged on the next save`,
+      app,
+      budget: 'flashes',
+      requestsPerFlash: 1,
+      calls: async (origin) => flashingTab(await cookie(origin), false),
+    },
+    {
+      // The ack's own cost, where no other request carries it: a tab left idle after a toast.
+      name: `${app}: flash inline, acknowledged by messages.ack`,
+      app,
+      requestsPerFlash: 2,
+      calls: async (origin) => flashingTab(await cookie(origin), true),
+    },
+  ];
+}
+
 /** The cases of a server storage, the same whichever its store: memory (server) or Redis. */
 function serverStorageCases(app: 'server' | 'redis'): HttpCase[] {
   return [
@@ -140,7 +236,8 @@ function serverStorageCases(app: 'server' | 'redis'): HttpCase[] {
     {
       name: `${app}: save / consume in turn`,
       app,
-      budgeted: true,
+      budget: 'requests',
+      requestsPerFlash: 2,
       calls: async (origin) => {
         const session = await sessionCookie(origin);
         return [save(session), consume(session)];
@@ -157,6 +254,12 @@ function serverStorageCases(app: 'server' | 'redis'): HttpCase[] {
         return [consume(session)];
       },
     },
+    // Ten tabs of one browser, whose session starts empty.
+    ...inlineFlashCases(app, async (origin) => {
+      const session = await sessionCookie(origin);
+      check((await consumeCount(origin, session)) === 2, 'the session did not hold its messages');
+      return session;
+    }),
   ];
 }
 
@@ -169,9 +272,11 @@ const cases: readonly HttpCase[] = [
   {
     name: 'cookie: save / consume in turn',
     app: 'cookie',
-    budgeted: true,
+    budget: 'requests',
+    requestsPerFlash: 2,
     calls: async (origin) => [save(), consume(await messagesCookie(origin))],
   },
+  ...inlineFlashCases('cookie', async () => ''),
   {
     // Each response deletes the cookie; the next request carries it again, as a new browser would.
     name: 'cookie: consume (1 pending)',
@@ -274,18 +379,27 @@ function nextReport(child: ChildProcess, app: HttpApp): Promise<ServerReport> {
 }
 
 /** Runs autocannon on `calls`, failing on any error or non-2xx response. */
-async function load(origin: string, calls: Call[], seconds: number): Promise<autocannon.Result> {
+async function load(
+  origin: string,
+  calls: Call[] | Connection,
+  seconds: number,
+): Promise<autocannon.Result> {
+  const requests = typeof calls === 'function' ? calls() : calls;
   const result = await autocannon({
     url: origin,
     connections: CONNECTIONS,
     pipelining: 1,
     duration: seconds,
-    requests: calls,
+    requests,
+    // Each connection its own requests, and so its own tab and state.
+    ...(typeof calls === 'function'
+      ? { setupClient: (client) => client.setRequests(calls()) }
+      : {}),
   });
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(
       `bench: ${result.non2xx} non-2xx responses and ${result.errors} errors ` +
-        `(${result.timeouts} timeouts) on ${calls.map((c) => `${c.method} ${c.path}`).join(', ')}; ` +
+        `(${result.timeouts} timeouts) on ${requests.map((c) => `${c.method} ${c.path}`).join(', ')}; ` +
         `statuses: ${JSON.stringify(result.statusCodeStats)}`,
     );
   }
@@ -306,9 +420,10 @@ function fromEnv(name: string, fallback: number): number {
 interface Run {
   readonly name: string;
   readonly app: HttpApp;
-  readonly budgeted: boolean;
+  readonly budget: Budget | undefined;
+  readonly requestsPerFlash: number | undefined;
   readonly server: ServerProcess;
-  readonly calls: Call[];
+  readonly calls: Call[] | Connection;
   readonly requestsPerSecond: number[];
   readonly ratios: number[];
   readonly cpuRatios: number[];
@@ -366,13 +481,14 @@ export async function benchHttp(): Promise<HttpFigure[]> {
   const redisAdmin = redis && new Redis(redis.url);
   const bareServer = await startServer('bare', pinned);
   const prepare = async (
-    { name, app, calls, budgeted = false }: HttpCase,
+    { name, app, calls, budget, requestsPerFlash }: HttpCase,
     server: ServerProcess,
   ): Promise<Run> => {
     const run: Run = {
       name,
       app,
-      budgeted,
+      budget,
+      requestsPerFlash,
       server,
       calls: await calls(server.origin),
       requestsPerSecond: [],
@@ -438,12 +554,14 @@ export async function benchHttp(): Promise<HttpFigure[]> {
     return runs.map((run) => ({
       name: run.name,
       app: run.app,
-      budgeted: run.budgeted,
+      budget: run.budget,
+      requestsPerFlash: run.requestsPerFlash,
       requestsPerSecond: median(run.requestsPerSecond),
       lowest: Math.min(...run.requestsPerSecond),
       highest: Math.max(...run.requestsPerSecond),
       ratio: run === bare ? 1 : median(run.ratios),
       cpuRatio: run === bare ? 1 : median(run.cpuRatios),
+      ratioSpread: run === bare ? [1, 1] : [Math.min(...run.ratios), Math.max(...run.ratios)],
       serverCpu: run.cpuMicroseconds / (run.seconds * 1e6),
       cpuPerRequest: run.cpuMicroseconds / run.requests,
       redisRoundTrips: run.app === 'redis' ? run.redisRoundTrips / run.requests : undefined,

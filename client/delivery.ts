@@ -86,9 +86,12 @@ export class Delivery {
     this.list.push(messages);
   }
 
-  /** A call settled with `response`: a mutation whose response carried nothing needs a consume. */
-  settled(type: string, response: unknown): void {
-    if (type !== 'mutation') return;
+  /**
+   * A call settled with `response`: a mutation whose response carried nothing needs a consume
+   * (but the kit's own `messages.ack`, which adds nothing).
+   */
+  settled(type: string, path: string, response: unknown): void {
+    if (type !== 'mutation' || path === 'messages.ack') return;
     if (typeof response === 'object' && response !== null && this.#inline.has(response)) return;
     this.#wantConsume();
   }

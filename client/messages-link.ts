@@ -42,11 +42,11 @@ export function messagesLink<TRouter extends AnyRouter, TOptions extends Wrapped
             observer.next(value);
           },
           error(error) {
-            delivery.settled(op.type, error.meta?.response);
+            delivery.settled(op.type, op.path, error.meta?.response);
             observer.error(error);
           },
           complete() {
-            delivery.settled(op.type, response);
+            delivery.settled(op.type, op.path, response);
             observer.complete();
           },
         });
