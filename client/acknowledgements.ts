@@ -19,10 +19,9 @@ export class Acknowledgements {
   /** Queues `ids` for acknowledgement, within half of `leaseMs` (the server's lease). */
   add(ids: readonly string[], leaseMs: number): void {
     this.#leaseMs = leaseMs;
-    const fresh = ids.filter((id) => !this.#pending.includes(id));
-    if (fresh.length === 0) return;
-    this.#pending.push(...fresh);
-    this.#arm();
+    const before = this.#pending.length;
+    this.#pending = [...new Set([...this.#pending, ...ids])];
+    if (this.#pending.length > before) this.#arm();
   }
 
   /** Takes the ids a request is to carry (at most MAX_ACKS; the rest wait for the next). */
@@ -37,7 +36,7 @@ export class Acknowledgements {
 
   /** Puts back ids a request took but could not deliver (it failed before any answer). */
   restore(ids: readonly string[]): void {
-    this.#pending.unshift(...ids.filter((id) => !this.#pending.includes(id)));
+    this.#pending = [...new Set([...ids, ...this.#pending])];
     if (this.#pending.length > 0) this.#arm();
   }
 

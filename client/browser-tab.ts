@@ -15,10 +15,13 @@ type TabNews =
   | { readonly kind: 'shown'; readonly ids: readonly string[] }
   /** A live signal names messages leased to `tab`: it should consume them. */
   | { readonly kind: 'consume'; readonly tab: string }
-  /** A tab starts with this id (a duplicated tab copies its sessionStorage, and its id). */
-  | { readonly kind: 'hello'; readonly tab: string }
-  /** That id is taken by a tab already running: the newcomer must pick another. */
-  | { readonly kind: 'taken'; readonly tab: string };
+  /**
+   * A tab starts with this id (a duplicated tab copies its sessionStorage, and its id); `hello`
+   * is a random value of this start, which the answer names.
+   */
+  | { readonly kind: 'hello'; readonly tab: string; readonly hello: string }
+  /** The id of the start `hello` is taken by another tab: that newcomer must pick another. */
+  | { readonly kind: 'taken'; readonly tab: string; readonly hello: string };
 
 const CHANNEL = 'trpc-messages';
 const LEADER_LOCK = 'trpc-messages:live';
@@ -36,6 +39,7 @@ export class BrowserTab {
   readonly #env: TabEnvironment;
   readonly #channel: BroadcastChannel | undefined;
   readonly #consumeAsked = new Set<() => void>();
+  readonly #hello = newTabId();
 
   constructor(env: TabEnvironment = pageEnvironment()) {
     this.#env = env;
@@ -47,7 +51,7 @@ export class BrowserTab {
       this.#hear(event.data),
     );
     this.shown.onShown((ids) => this.#tell({ kind: 'shown', ids }));
-    this.#tell({ kind: 'hello', tab: this.#id });
+    this.#tell({ kind: 'hello', tab: this.#id, hello: this.#hello });
   }
 
   /** The tab's id: the holder of the leases on messages handed to it. */
@@ -182,8 +186,8 @@ export class BrowserTab {
     else if (news.kind === 'consume') {
       if (news.tab === this.#id) this.askToConsume(this.#id);
     } else if (news.kind === 'hello') {
-      if (news.tab === this.#id) this.#tell({ kind: 'taken', tab: this.#id });
-    } else if (news.tab === this.#id) {
+      if (news.tab === this.#id) this.#tell({ kind: 'taken', tab: news.tab, hello: news.hello });
+    } else if (news.hello === this.#hello && news.tab === this.#id) {
       this.#id = newTabId();
       storeTabId(this.#env.sessionStorage, this.#id);
     }

@@ -67,7 +67,9 @@ export class Delivery {
       });
       let response: Awaited<ReturnType<LinkFetch>>;
       try {
-        response = await inner(input, { ...init, headers: withHeader(init?.headers, header) });
+        // tRPC's links always pass their headers as a plain object.
+        const headers = { ...(init?.headers as Record<string, string>), [CLIENT_HEADER]: header };
+        response = await inner(input, { ...init, headers });
       } catch (error) {
         this.#acks.restore(acks);
         throw error;
@@ -125,17 +127,4 @@ export class Delivery {
     if (!this.#acks.pending) return;
     this.#beacon(formatClientHeader({ tab: this.tab.id, acks: this.#acks.take() }));
   }
-}
-
-/** `headers` (as tRPC's links pass them) with the client header set. */
-function withHeader(
-  headers: HeadersInit | Record<string, string> | undefined,
-  value: string,
-): Record<string, string> {
-  const record: Record<string, string> = {};
-  new Headers(headers).forEach((field, name) => {
-    record[name] = field;
-  });
-  record[CLIENT_HEADER] = value;
-  return record;
 }

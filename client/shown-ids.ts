@@ -26,7 +26,7 @@ export class ShownIds {
 
   /** Remembers `ids` as shown; `local` says they were shown here, and tells the listeners. */
   add(ids: readonly string[], local = true): void {
-    const fresh = ids.filter((id) => !this.#ids.has(id));
+    const fresh = [...new Set(ids)].filter((id) => !this.#ids.has(id));
     if (fresh.length === 0) return;
     for (const id of fresh) this.#ids.add(id);
     for (const oldest of this.#ids) {

@@ -1,3 +1,9 @@
+export {
+  CLIENT_HEADER,
+  type ClientHeader,
+  INLINE_HEADER,
+  parseClientHeader,
+} from '../shared/delivery.js';
 export { fetchExchange } from './adapters/fetch.js';
 export { nodeExchange } from './adapters/node.js';
 export type { ResponseExchange } from './adapters/response-exchange.js';

@@ -53,6 +53,7 @@ export function parseClientHeader(value: string | null | undefined): ClientHeade
   let acks: string[] = [];
   for (const part of value.split(';')) {
     const equals = part.indexOf('=');
+    if (equals < 0) continue;
     const name = part.slice(0, equals).trim();
     const field = part.slice(equals + 1).trim();
     if (name === 'tab' && TAB.test(field)) tab = field;
@@ -116,13 +117,12 @@ export function decodeInline(value: string | null | undefined): InlineDelivery |
 
 /** Whether `value` has the shape of a message (checked by hand: no zod in the client bundle). */
 function isMessage(value: unknown): value is Message {
-  if (typeof value !== 'object' || value === null) return false;
-  const { id, level, message, extraTags, levelTag, tags } = value as Record<string, unknown>;
+  const { id, level, ...texts } = (value ?? {}) as Record<string, unknown>;
   return (
     typeof id === 'string' &&
-    id.length > 0 &&
+    id !== '' &&
     Number.isInteger(level) &&
-    [message, extraTags, levelTag, tags].every((field) => typeof field === 'string')
+    ['message', 'extraTags', 'levelTag', 'tags'].every((key) => typeof texts[key] === 'string')
   );
 }
 
