@@ -21,6 +21,9 @@ export const MAX_INLINE_HEADER_LENGTH = 8192;
 
 const TAB = /^[A-Za-z0-9_-]{8,64}$/;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
+// The header exactly as the kit's link writes it: read in one match (a request's hot path).
+const AS_WRITTEN =
+  /^tab=([A-Za-z0-9_-]{8,64})(?:; inline=(own|all))?(?:; ack=([A-Za-z0-9_-]{1,64}(?: [A-Za-z0-9_-]{1,64})*))?$/;
 
 /** What a client says of itself with each request. */
 export interface ClientHeader {
@@ -48,6 +51,15 @@ export function formatClientHeader(header: ClientHeader): string {
  */
 export function parseClientHeader(value: string | null | undefined): ClientHeader | undefined {
   if (!value || value.length > MAX_CLIENT_HEADER_LENGTH) return undefined;
+  const written = AS_WRITTEN.exec(value);
+  if (written) {
+    const [, tab, inline, acks] = written;
+    return {
+      tab,
+      inline: inline as 'own' | 'all' | undefined,
+      acks: acks ? acks.split(' ').slice(0, MAX_ACKS) : [],
+    };
+  }
   let tab: string | undefined;
   let inline: 'own' | 'all' | undefined;
   let acks: string[] = [];
@@ -127,9 +139,11 @@ function isMessage(value: unknown): value is Message {
 }
 
 const NON_ASCII = /[^\x20-\x7e]/g;
+const HAS_NON_ASCII = /[^\x20-\x7e]/;
 
 function asciiJson(value: unknown): string {
   const json = JSON.stringify(value);
+  if (!HAS_NON_ASCII.test(json)) return json;
   return json.replace(
     NON_ASCII,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,

@@ -1,6 +1,7 @@
 import { RequestCookies } from '../storage/cookie-exchange.js';
 import {
   forwardedHttps,
+  fromOtherOrigin,
   type ResponseExchange,
   setsCookie,
   withListItem,
@@ -35,6 +36,15 @@ class FetchExchange extends RequestCookies implements ResponseExchange {
 
   protected cookieHeader(): string | null {
     return this.#req.headers.get('cookie');
+  }
+
+  get method(): string {
+    return this.#req.method;
+  }
+
+  get crossOrigin(): boolean {
+    const origin = this.#req.headers.get('origin') ?? undefined;
+    return fromOtherOrigin(origin, this.#req.headers.get('host') ?? new URL(this.#req.url).host);
   }
 
   requestHeader(name: string): string | undefined {

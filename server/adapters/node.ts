@@ -3,6 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import { RequestCookies } from '../storage/cookie-exchange.js';
 import {
   forwardedHttps,
+  fromOtherOrigin,
   type ResponseExchange,
   setsCookie,
   withListItem,
@@ -37,6 +38,14 @@ class NodeExchange extends RequestCookies implements ResponseExchange {
 
   protected cookieHeader(): string | undefined {
     return this.#req.headers.cookie;
+  }
+
+  get method(): string {
+    return this.#req.method ?? 'GET';
+  }
+
+  get crossOrigin(): boolean {
+    return fromOtherOrigin(this.#req.headers.origin, this.#req.headers.host);
   }
 
   requestHeader(name: string): string | undefined {

@@ -4,6 +4,10 @@ import type { CookieExchange } from '../storage/cookie-exchange.js';
 export interface ResponseExchange extends CookieExchange {
   /** The value of the request's header `name` (lower case), if it sent one. */
   requestHeader(name: string): string | undefined;
+  /** The request's HTTP method. */
+  readonly method: string;
+  /** Whether the request came from a page of another origin (its Origin is not this host). */
+  readonly crossOrigin: boolean;
   /** Sets a response header, replacing its value; does nothing once the headers have left. */
   setHeader(name: string, value: string): void;
   /** Adds `value` to a response header's comma-separated list, unless it is there already. */
@@ -30,4 +34,11 @@ export function withListItem(list: string | undefined, value: string): string {
   if (!list) return value;
   const items = list.split(',').map((item) => item.trim().toLowerCase());
   return items.includes(value.toLowerCase()) ? list : `${list}, ${value}`;
+}
+
+/** Whether a request's `Origin` names another host than its `Host` (a cross-origin request). */
+export function fromOtherOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin) return false;
+  const start = origin.indexOf('//');
+  return start < 0 || origin.slice(start + 2) !== host;
 }

@@ -273,7 +273,8 @@ export class Messages<Tags extends TagMap = DefaultTags> {
         lease: this.#lease,
       });
       for (const id of acked) this.#gone.add(id);
-      const fresh = handedOut.filter((m) => !this.#gone.has(m.id));
+      const fresh =
+        this.#gone.size === 0 ? handedOut : handedOut.filter((m) => !this.#gone.has(m.id));
       for (const message of fresh) this.#gone.add(message.id);
       return { handedOut: fresh, unstored };
     } catch (error) {

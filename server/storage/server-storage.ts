@@ -87,9 +87,15 @@ export class ServerBackend implements Backend {
     const { store } = this.#sessions;
     const { added = [], ...reading } = change;
     if (added.length > 0) this.recipient(); // a first message starts the session
+    if (!this.#userId) {
+      // A visitor: one key, its session's (a request's hot path).
+      const sessionId = this.#session();
+      if (sessionId === null) this.#sessions.clear(this.#exchange);
+      const handedOut = sessionId ? await store.commit(recipientKey({ sessionId }), change) : [];
+      return { handedOut, unstored: [] };
+    }
     // A signed-in browser also reads what its session holds: messages added while it signed in.
     const [sessionKey, userKey] = this.#readKeys();
-    if (!this.#userId && this.#session() === null) this.#sessions.clear(this.#exchange);
     const [fromSession, fromUser] = await Promise.all([
       sessionKey ? store.commit(sessionKey, userKey ? reading : change) : [],
       userKey ? store.commit(userKey, change) : [],

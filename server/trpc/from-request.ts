@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TRPCRequestInfo } from '@trpc/server/http';
-import { CLIENT_HEADER, parseClientHeader } from '../../shared/delivery.js';
+import { CLIENT_HEADER, encodeInline, parseClientHeader } from '../../shared/delivery.js';
 import type { TagMap } from '../../shared/tags.js';
 import { fetchExchange } from '../adapters/fetch.js';
 import { nodeExchange } from '../adapters/node.js';
@@ -49,6 +49,7 @@ export function createFromRequest<Tags extends TagMap>(setup: RequestMessagesSet
   const { storage, messageOptions, reporter } = setup;
   const production = process.env.NODE_ENV === 'production';
   const reportRecovered = (error: unknown) => reporter.report(error);
+  const noneInline = encodeInline([], setup.leaseMs);
   let persistMissingWarned = false;
 
   return function fromRequest(
@@ -105,7 +106,7 @@ export function createFromRequest<Tags extends TagMap>(setup: RequestMessagesSet
         : options,
     );
     requestStates.set(messages, { exchange, noStore: consumes });
-    if (messages.inline) announceInline(exchange, setup.leaseMs);
+    if (messages.inline) announceInline(exchange, noneInline);
     // The commonest mistake, made visible: messages queued but never persisted.
     if ('res' in opts && !production) {
       opts.res.once('finish', () => {

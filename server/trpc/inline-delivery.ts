@@ -5,11 +5,13 @@ import type { Messages } from '../storage/messages.js';
 
 /**
  * Promises the client, before any procedure runs, that this response carries the request's
- * messages (none yet): its link then needs no consume. Readable cross-origin too.
+ * messages (`none`: the header of none, made once per kit): its link then needs no consume.
+ * Readable cross-origin too.
  */
-export function announceInline(exchange: ResponseExchange, leaseMs: number): void {
-  exchange.setHeader(INLINE_HEADER, encodeInline([], leaseMs));
-  exchange.addToHeaderList('access-control-expose-headers', INLINE_HEADER);
+export function announceInline(exchange: ResponseExchange, none: string): void {
+  exchange.setHeader(INLINE_HEADER, none);
+  if (exchange.crossOrigin)
+    exchange.addToHeaderList('access-control-expose-headers', INLINE_HEADER);
 }
 
 /**
@@ -23,6 +25,6 @@ export function writeInline(
 ): void {
   if (messages.inlined.length === 0) return;
   exchange.setHeader(INLINE_HEADER, encodeInline(messages.inlined, leaseMs));
-  // A response carrying messages must never be served again from a cache.
-  exchange.setHeader('cache-control', 'no-store');
+  // A response carrying messages must never be served again from a cache (POSTs are not).
+  if (exchange.method === 'GET') exchange.setHeader('cache-control', 'no-store');
 }

@@ -234,9 +234,39 @@ describe('inline delivery', () => {
 
     expect(tab.responses).toHaveLength(1);
     expect(texts(tab.inlined)).toEqual(['Inline.']);
-    const response = tab.responses[0];
-    expect(response?.headers.get('access-control-expose-headers')).toContain(INLINE_HEADER);
-    expect(response?.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('lets a page of another origin read the header: it is listed in Access-Control-Expose-Headers', async () => {
+    const app = await serve();
+    const sameOrigin = createTab(app.url);
+    await sameOrigin.client.add.mutate({ text: 'Same origin.' });
+    expect(sameOrigin.responses[0]?.headers.get('access-control-expose-headers')).toBeNull();
+
+    const otherOrigin = await fetch(`${app.url}/add`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        origin: 'https://app.example',
+        [CLIENT_HEADER]: formatClientHeader({
+          tab: 'tab-of-another-origin',
+          inline: 'all',
+          acks: [],
+        }),
+      },
+      body: JSON.stringify({ text: 'Cross origin.' }),
+    });
+    expect(otherOrigin.headers.get('access-control-expose-headers')).toBe(INLINE_HEADER);
+    expect(texts(decodeInline(otherOrigin.headers.get(INLINE_HEADER))?.messages ?? [])).toEqual([
+      'Cross origin.',
+    ]);
+  });
+
+  it('marks a GET whose response carries messages Cache-Control: no-store', async () => {
+    const app = await serve();
+    const tab = createTab(app.url);
+    expect(await tab.client.greet.query()).toBe('hi');
+    expect(texts(tab.inlined)).toEqual(['Hello.']);
+    expect(tab.responses[0]?.headers.get('cache-control')).toBe('no-store');
   });
 
   it('says with an empty list that a request added nothing, so no consume is needed', async () => {
@@ -309,13 +339,27 @@ describe('inline delivery', () => {
     expect(texts((await tab.client.messages.consume.query()).messages)).toEqual(['Streamed.']);
   });
 
-  it.each(adapters)('works through the %s adapter', async (adapter) => {
-    const app = await apps.start(adapter, { storage: serverStorage({ secret }) });
-    const tab = createTab(app.url);
-    await tab.client.add.mutate({ text: `Through ${adapter}.` });
-    expect(texts(tab.inlined)).toEqual([`Through ${adapter}.`]);
-    expect(tab.responses[0]?.headers.get('access-control-expose-headers')).toContain(INLINE_HEADER);
-  });
+  it.each(adapters)(
+    'works through the %s adapter, for pages of this origin and others',
+    async (adapter) => {
+      const app = await apps.start(adapter, { storage: serverStorage({ secret }) });
+      const tab = createTab(app.url);
+      await tab.client.add.mutate({ text: `Through ${adapter}.` });
+      expect(texts(tab.inlined)).toEqual([`Through ${adapter}.`]);
+
+      const otherOrigin = await fetch(`${app.url}/ping`, {
+        headers: {
+          origin: 'https://app.example',
+          [CLIENT_HEADER]: formatClientHeader({
+            tab: 'tab-of-another-origin',
+            inline: 'all',
+            acks: [],
+          }),
+        },
+      });
+      expect(otherOrigin.headers.get('access-control-expose-headers')).toBe(INLINE_HEADER);
+    },
+  );
 
   it('leaves what does not fit an 8 KB header for a consume, and says so', async () => {
     const app = await serve();
