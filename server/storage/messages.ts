@@ -4,7 +4,7 @@ import type { DefaultTags, LevelOf, TagMap } from '../../shared/tags.js';
 import { DEFAULT_TAGS } from '../../shared/tags.js';
 import type { Backend, Recipient } from './backend.js';
 import { newMessageId } from './message-id.js';
-import type { Lease, StoreChange } from './message-store.js';
+import type { HandOut, Lease } from './message-store.js';
 
 /** The longest message accepted by default, in bytes of UTF-8. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 8192;
@@ -75,8 +75,8 @@ export class Messages<Tags extends TagMap = DefaultTags> {
   readonly #lease: Lease | undefined;
   readonly #inline: 'own' | 'all' | undefined;
   // Ids this request handed out or acknowledged: each message is handed to a request once.
-  readonly #gone = new Set<string>();
-  readonly #inlined: Message[] = [];
+  #gone: Set<string> | undefined;
+  #inlined: Message[] = [];
   // The backend's messages as last peeked at, until the next step.
   #peeked: Promise<StoredMessage[]> | undefined;
   // Steps run one at a time, in order; this is the last one asked for.
@@ -238,19 +238,21 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     if (this.#lease === undefined) {
       // A client that does not acknowledge: what is handed out is removed, and what this
       // request added is handed out without being stored.
-      const { handedOut } = await this.#commit({ handOut: 'take' }, []);
+      const { handedOut } = await this.#commit('take', []);
       return [...handedOut, ...this.#queued.splice(0)];
     }
-    return (await this.#commit({ handOut: 'all' }, this.#queued.splice(0))).handedOut;
+    return (await this.#commit('all', this.#queued.splice(0))).handedOut;
   }
 
   async #persist(): Promise<StoredMessage[]> {
     if (!this.unsaved) return [];
     const { handedOut, unstored } = await this.#commit(
-      { handOut: this.#inline ?? 'none' },
+      this.#inline ?? 'none',
       this.#queued.splice(0),
     );
-    if (this.#inline) this.#inlined.push(...handedOut.map((m) => toMessage(m, this.#tags)));
+    if (this.#inline && handedOut.length > 0) {
+      this.#inlined = [...this.#inlined, ...handedOut.map((m) => toMessage(m, this.#tags))];
+    }
     return unstored;
   }
 
@@ -259,7 +261,7 @@ export class Messages<Tags extends TagMap = DefaultTags> {
    * retry when it fails. What it hands out leaves out what this request was handed before.
    */
   async #commit(
-    change: Pick<StoreChange, 'handOut'>,
+    handOut: HandOut,
     added: StoredMessage[],
   ): Promise<{ handedOut: StoredMessage[]; unstored: StoredMessage[] }> {
     const acked = this.#acks;
@@ -267,15 +269,17 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     this.#peeked = undefined;
     try {
       const { handedOut, unstored } = await this.#backend.commit({
-        ...change,
+        handOut,
         added,
         acked,
         lease: this.#lease,
       });
-      for (const id of acked) this.#gone.add(id);
-      const fresh =
-        this.#gone.size === 0 ? handedOut : handedOut.filter((m) => !this.#gone.has(m.id));
-      for (const message of fresh) this.#gone.add(message.id);
+      if (acked.length === 0 && handedOut.length === 0) return { handedOut, unstored };
+      const gone = this.#gone ?? new Set<string>();
+      this.#gone = gone;
+      for (const id of acked) gone.add(id);
+      const fresh = handedOut.filter((m) => !gone.has(m.id));
+      for (const message of fresh) gone.add(message.id);
       return { handedOut: fresh, unstored };
     } catch (error) {
       // Nothing was persisted: keep what was asked so a retry can still do it.
@@ -292,7 +296,8 @@ export class Messages<Tags extends TagMap = DefaultTags> {
       throw error;
     });
     const stored = await this.#peeked;
-    return [...stored.filter((m) => !this.#gone.has(m.id)), ...this.#queued];
+    const gone = this.#gone;
+    return [...(gone ? stored.filter((m) => !gone.has(m.id)) : stored), ...this.#queued];
   }
 
   /** In eager mode, persists once the current tick's changes are made. */
