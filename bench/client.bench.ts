@@ -81,6 +81,9 @@ export async function requestsPerFlashingMutation(withLink: boolean): Promise<nu
   }).mutate();
   await shown;
   const counted = requests;
+  // Nothing left on the wire as the server goes: the acknowledgement, and any consume under way.
+  if (withLink) await client.messages.ack.mutate();
+  await consumer.consume();
   stop();
   server.close();
   await page.close();

@@ -153,15 +153,17 @@ async function messagesCookie(origin: string): Promise<string> {
 }
 
 /**
- * One connection of a browser tab that flashes with the kit's link: each save names the tab, asks
+ * The connections of browser tabs that flash with the kit's link: each save names the tab, asks
  * for its messages inline and acknowledges what the last answer carried (on the save itself, or
  * on a `messages.ack` of its own, `separateAck`), keeping the cookies it is given. Every answer
  * must carry the message its save added: else the load would not be the one measured.
  */
-function flashingTab(cookie: string, separateAck: boolean): Connection {
+function flashingTabs(browsers: readonly string[], separateAck: boolean): Connection {
+  let connections = 0;
   return () => {
     const tab = randomBytes(12).toString('base64url');
-    let cookies = cookie;
+    // Each connection a browser of its own, with the cookies it starts with.
+    let cookies = browsers[connections++ % browsers.length] ?? '';
     let pending: string[] = [];
     const header = () => formatClientHeader({ tab, inline: 'all', acks: pending.splice(0) });
     const keepCookies = (headers: Record<string, string | string[]>) => {
@@ -204,20 +206,26 @@ function inlineFlashCases(
   app: Exclude<HttpApp, 'bare'>,
   cookie: (origin: string) => Promise<string>,
 ): HttpCase[] {
+  // One browser per connection, each with a tab, as ten users of the app are.
+  const browsers = async (origin: string) => {
+    const cookies: string[] = [];
+    for (let i = 0; i < CONNECTIONS; i += 1) cookies.push(await cookie(origin));
+    return cookies;
+  };
   return [
     {
       name: `${app}: flash inline, acknowledged on the next save`,
       app,
       budget: 'flashes',
       requestsPerFlash: 1,
-      calls: async (origin) => flashingTab(await cookie(origin), false),
+      calls: async (origin) => flashingTabs(await browsers(origin), false),
     },
     {
       // The ack's own cost, where no other request carries it: a tab left idle after a toast.
       name: `${app}: flash inline, acknowledged by messages.ack`,
       app,
       requestsPerFlash: 2,
-      calls: async (origin) => flashingTab(await cookie(origin), true),
+      calls: async (origin) => flashingTabs(await browsers(origin), true),
     },
   ];
 }
@@ -254,7 +262,7 @@ function serverStorageCases(app: 'server' | 'redis'): HttpCase[] {
         return [consume(session)];
       },
     },
-    // Ten tabs of one browser, whose session starts empty.
+    // Browsers whose sessions start empty.
     ...inlineFlashCases(app, async (origin) => {
       const session = await sessionCookie(origin);
       check((await consumeCount(origin, session)) === 2, 'the session did not hold its messages');
