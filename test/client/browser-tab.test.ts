@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BrowserTab, currentTab, type TabEnvironment } from '../../client/browser-tab.js';
 import { formatClientHeader, parseClientHeader } from '../../shared/delivery.js';
+import { Changes, MemoryStorage } from '../fixtures/memory-storage.js';
 import { failOnUnhandledRejections } from '../fixtures/unhandled-rejections.js';
 
 failOnUnhandledRejections();
@@ -9,63 +10,6 @@ const TAB_ID_KEY = 'trpc-messages:tab';
 const SHOWN_KEY = 'trpc-messages:shown';
 /** A tab id as BrowserTab makes them: 128 random bits, base64url. */
 const NEW_TAB_ID = /^[A-Za-z0-9_-]{22}$/;
-
-/** Resolves waiters once what they wait for holds, checked after every change tests can see. */
-class Changes {
-  readonly #waiters = new Set<{ readonly holds: () => boolean; readonly resolve: () => void }>();
-
-  /** Something changed: wakes the waiters whose condition now holds. */
-  notify(): void {
-    for (const waiter of [...this.#waiters]) {
-      if (!waiter.holds()) continue;
-      this.#waiters.delete(waiter);
-      waiter.resolve();
-    }
-  }
-
-  /** Resolves once `holds()` is true (at once if it is). */
-  until(holds: () => boolean): Promise<void> {
-    if (holds()) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.add({ holds, resolve }));
-  }
-}
-
-/** A tab's sessionStorage, in memory, that says when it is written. */
-class MemoryStorage {
-  readonly items: Map<string, string>;
-  readonly changes = new Changes();
-  readonly storage: Storage;
-
-  constructor(entries: Iterable<readonly [string, string]> = []) {
-    this.items = new Map(entries);
-    const { items, changes } = this;
-    this.storage = {
-      get length() {
-        return items.size;
-      },
-      clear: () => items.clear(),
-      getItem: (key) => items.get(key) ?? null,
-      key: (index) => [...items.keys()][index] ?? null,
-      removeItem: (key) => {
-        items.delete(key);
-      },
-      setItem: (key, value) => {
-        items.set(key, String(value));
-        changes.notify();
-      },
-    };
-  }
-
-  /** The storage of a duplicate of this tab: a browser copies the sessionStorage. */
-  duplicate(): MemoryStorage {
-    return new MemoryStorage(this.items);
-  }
-
-  /** Resolves once `key` holds something other than `value`. */
-  changed(key: string, value: string | undefined): Promise<void> {
-    return this.changes.until(() => this.items.get(key) !== value);
-  }
-}
 
 /**
  * A page's document and window as BrowserTab reads them: visibility, focus and their events.

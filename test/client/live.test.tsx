@@ -7,7 +7,14 @@ import { recipientKey } from '../../server/storage/backend.js';
 import { fallbackStorage } from '../../server/storage/fallback-storage.js';
 import { serverStorage } from '../../server/storage/server-storage.js';
 import { ControlledStore } from '../fixtures/controlled-store.js';
-import { consumeRequests, integrations, type ReactApp, renderApp } from '../fixtures/react-app.js';
+import {
+  consumeRequests,
+  findToast,
+  integrations,
+  type ReactApp,
+  renderApp,
+  toastTexts,
+} from '../fixtures/react-app.js';
 import { type RunningApp, startApp } from '../fixtures/trpc-server.js';
 import { failOnUnhandledRejections } from '../fixtures/unhandled-rejections.js';
 
@@ -32,18 +39,6 @@ afterEach(async () => {
   // The next test starts with no stream open on the shared store.
   await waitFor(() => expect(store.watchedKeys()).toEqual([]));
 });
-
-/** The text of every toast on screen, in the order sonner shows them. */
-const toastTexts = () =>
-  [...document.querySelectorAll('[data-sonner-toast]')].map((li) => li.textContent);
-
-/** Resolves once a toast shows `text`. */
-const findToast = (text: string) =>
-  waitFor(() => {
-    if (!toastTexts().includes(text)) {
-      throw new Error(`no toast shows "${text}"; toasts: ${toastTexts()}`);
-    }
-  });
 
 /**
  * Renders a live Toaster for a browser that has been on the site before (so it has a session),

@@ -9,7 +9,14 @@ import { useMessages } from '../../client/use-messages.js';
 import { recipientKey } from '../../server/storage/backend.js';
 import { MemoryStore } from '../../server/storage/memory-store.js';
 import { serverStorage } from '../../server/storage/server-storage.js';
-import { integrations, type ReactApp, renderApp, settled } from '../fixtures/react-app.js';
+import {
+  findToast,
+  integrations,
+  type ReactApp,
+  renderApp,
+  settled,
+  toastTexts,
+} from '../fixtures/react-app.js';
 import { texts } from '../fixtures/texts.js';
 import { type RunningApp, startApp } from '../fixtures/trpc-server.js';
 import { failOnUnhandledRejections } from '../fixtures/unhandled-rejections.js';
@@ -34,18 +41,6 @@ afterEach(() => {
   // sonner keeps its toasts in a module-wide store and replays the live ones to the next Toaster.
   toast.dismiss();
 });
-
-/** The text of every toast on screen, in the order sonner shows them. */
-const toastTexts = () =>
-  [...document.querySelectorAll('[data-sonner-toast]')].map((li) => li.textContent);
-
-/** Resolves once a toast shows `text`. */
-const findToast = (text: string) =>
-  waitFor(() => {
-    if (!toastTexts().includes(text)) {
-      throw new Error(`no toast shows "${text}"; toasts: ${toastTexts()}`);
-    }
-  });
 
 /** What the server holds for the app's browser: messages not yet acknowledged. */
 async function held(app: ReactApp): Promise<string[]> {

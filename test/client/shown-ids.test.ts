@@ -2,29 +2,15 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { ShownIds } from '../../client/shown-ids.js';
+import { MemoryStorage } from '../fixtures/memory-storage.js';
 
 const STORAGE_KEY = 'trpc-messages:shown';
 const REMEMBERED_IN_STORAGE = 200;
 const REMEMBERED_IN_MEMORY = 1000;
 
 /** A tab's sessionStorage, in memory. */
-function memoryStorage(entries: Record<string, string> = {}): Storage {
-  const items = new Map(Object.entries(entries));
-  return {
-    get length() {
-      return items.size;
-    },
-    clear: () => items.clear(),
-    getItem: (key) => items.get(key) ?? null,
-    key: (index) => [...items.keys()][index] ?? null,
-    removeItem: (key) => {
-      items.delete(key);
-    },
-    setItem: (key, value) => {
-      items.set(key, String(value));
-    },
-  };
-}
+const memoryStorage = (entries: Record<string, string> = {}): Storage =>
+  new MemoryStorage(Object.entries(entries)).storage;
 
 /** A storage that refuses `operation` as a browser's may (full, or private browsing). */
 function refusingStorage(operation: 'getItem' | 'setItem'): Storage {

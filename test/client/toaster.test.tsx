@@ -7,7 +7,13 @@ import { messagesFor } from '../../client/messages-for.js';
 import { Toaster } from '../../client/toaster.js';
 import { useMessages } from '../../client/use-messages.js';
 import { INFO } from '../../shared/levels.js';
-import { integrations, type ReactApp, renderApp, settled } from '../fixtures/react-app.js';
+import {
+  integrations,
+  type ReactApp,
+  renderApp,
+  settled,
+  toastTexts,
+} from '../fixtures/react-app.js';
 import { startAppForFile } from '../fixtures/trpc-server.js';
 
 const server = startAppForFile();
@@ -22,10 +28,6 @@ async function quiet(app: ReactApp): Promise<void> {
   await settled(app);
   await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
 }
-
-/** The text of every toast on screen, in the order sonner shows them. */
-const toastTexts = () =>
-  [...document.querySelectorAll('[data-sonner-toast]')].map((li) => li.textContent);
 
 /** The toast showing `text`, once sonner rendered it. */
 function findToast(text: string): Promise<HTMLElement> {
