@@ -73,8 +73,10 @@ export function useDemoInBrowser(): DemoInBrowser {
   const openIn = async (context: BrowserContext, options: TabsOptions = {}) => {
     const page = await context.newPage();
     trackRequests(page);
-    // Network idle: the on-mount consume (and the task list) have answered.
-    await page.goto(url, { waitUntil: 'networkidle' });
+    // Settled once the on-mount consume (batched with the task list) has answered.
+    const consumed = nextAnswer(page, 'messages.consume');
+    await page.goto(url, { waitUntil: 'load' });
+    await consumed;
     if (options.realFocus) {
       // Playwright sets its focus emulation as a page loads: only then can it be undone.
       const cdp = await context.newCDPSession(page);

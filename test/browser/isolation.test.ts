@@ -29,7 +29,7 @@ describeInBrowser('two users of the demo, in Chromium', () => {
     expect(await toasts(bob).allTextContents()).toEqual([fromBob]);
 
     const consumed = nextAnswer(bob, 'messages.consume');
-    await bob.reload({ waitUntil: 'networkidle' });
+    await bob.reload({ waitUntil: 'load' });
     await consumed;
     await networkQuiet(bob);
     expect(await toasts(bob).count()).toBe(0);

@@ -24,7 +24,7 @@ describeInBrowser('the demo’s toasts, in Chromium', () => {
     expect(await classesOf(toast)).toContain('success');
 
     const consumed = nextAnswer(page, 'messages.consume');
-    await page.reload({ waitUntil: 'networkidle' });
+    await page.reload({ waitUntil: 'load' });
     await consumed;
     await networkQuiet(page);
     expect(await toasts(page).count()).toBe(0);
