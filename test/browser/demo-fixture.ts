@@ -132,8 +132,9 @@ const createAnswer = z.union([
 
 /**
  * Types `title` into the new-task field and submits it with Enter; resolves when the server has
- * answered, with the new task's id (undefined when the title was refused). The link may batch the
- * create with a mutation clicked just before (Chromium runs input before the batch's timer).
+ * answered and the page has taken the answer, with the new task's id (undefined when the title
+ * was refused). The link may batch the create with a mutation clicked just before (Chromium runs
+ * input before the batch's timer).
  */
 export async function addTask(page: Page, title: string): Promise<number | undefined> {
   const field = page.getByLabel('New task');
@@ -141,7 +142,11 @@ export async function addTask(page: Page, title: string): Promise<number | undef
   const [response] = await Promise.all([nextAnswer(page, 'create'), field.press('Enter')]);
   const answers = z.array(z.unknown()).parse(await response.json());
   const answer = createAnswer.parse(answers[procedures(response).indexOf('create')]);
-  return 'result' in answer ? answer.result.data.id : undefined;
+  if (!('result' in answer)) return undefined;
+  // The page empties the field once it has taken the answer: typing the next title before
+  // that would have it emptied.
+  await expect.poll(() => field.inputValue(), { timeout: SHOW_TIMEOUT }).toBe('');
+  return answer.result.data.id;
 }
 
 /** The procedures a (batched) call answered, in the order of its answers. */
