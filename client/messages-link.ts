@@ -1,4 +1,11 @@
-import { getFetch, getUntypedClient, type TRPCLink } from '@trpc/client';
+import {
+  getFetch,
+  getUntypedClient,
+  type httpBatchLink,
+  type httpBatchStreamLink,
+  type httpLink,
+  type TRPCLink,
+} from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
 import { CLIENT_HEADER } from '../shared/delivery.js';
@@ -22,6 +29,26 @@ const deliveries = new WeakMap<object, Delivery>();
  * mutation whose response could not carry them (a streamed batch) is followed by a consume.
  * Outside a browser (server rendering) it is the wrapped link alone.
  */
+// tRPC's own HTTP links, by name: their options are typed from the app's router (its
+// transformer) where the overloads below meet them, so an inline `fetch` or `headers` of the
+// app's is checked as the link would check it.
+export function messagesLink<TRouter extends AnyRouter>(
+  link: typeof httpBatchLink,
+  options: Parameters<typeof httpBatchLink<TRouter>>[0],
+): TRPCLink<TRouter>;
+export function messagesLink<TRouter extends AnyRouter>(
+  link: typeof httpLink,
+  options: Parameters<typeof httpLink<TRouter>>[0],
+): TRPCLink<TRouter>;
+export function messagesLink<TRouter extends AnyRouter>(
+  link: typeof httpBatchStreamLink,
+  options: Parameters<typeof httpBatchStreamLink<TRouter>>[0],
+): TRPCLink<TRouter>;
+/** Any other link made from options with a `url` and a `fetch`. */
+export function messagesLink<TRouter extends AnyRouter, TOptions extends WrappedLinkOptions>(
+  link: (options: TOptions) => TRPCLink<TRouter>,
+  options: TOptions,
+): TRPCLink<TRouter>;
 export function messagesLink<TRouter extends AnyRouter, TOptions extends WrappedLinkOptions>(
   link: (options: TOptions) => TRPCLink<TRouter>,
   options: TOptions,

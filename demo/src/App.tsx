@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { FIVE_TASKS } from './five-tasks.js';
-import { debugMessages, trpc } from './trpc.js';
+import { debugMessages, reloadOnAnswer, trpc } from './trpc.js';
 
 /** The task list: every action answers with a message, shown by the Toaster. */
 export function App() {
@@ -22,12 +22,11 @@ export function App() {
     create.mutate({ title }, { onSuccess: () => setTitle('') });
   };
 
-  // The page reloads while the mutation's answer is on its way, as a login redirect or a link
-  // clicked at once would: the message still shows, once, on the page that loads next.
+  // The page reloads as the save's answer arrives, before reading it, as when a user leaves
+  // while a save is on its way: the message still shows, once, on the page that loads next.
   const saveAndReload = () => {
+    reloadOnAnswer.on = true;
     create.mutate({ title: title || 'Saved before a reload' });
-    // After the batch link's own timer: the request has left by then.
-    setTimeout(() => window.location.reload(), 0);
   };
 
   return (

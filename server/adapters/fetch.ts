@@ -42,6 +42,10 @@ class FetchExchange extends RequestCookies implements ResponseExchange {
     return this.#req.method;
   }
 
+  get gone(): boolean {
+    return this.#req.signal.aborted;
+  }
+
   get crossOrigin(): boolean {
     const origin = this.#req.headers.get('origin') ?? undefined;
     return fromOtherOrigin(origin, this.#req.headers.get('host') ?? new URL(this.#req.url).host);

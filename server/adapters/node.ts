@@ -44,6 +44,10 @@ class NodeExchange extends RequestCookies implements ResponseExchange {
     return this.#req.method ?? 'GET';
   }
 
+  get gone(): boolean {
+    return this.#req.socket.destroyed && !this.#res.writableFinished;
+  }
+
   get crossOrigin(): boolean {
     return fromOtherOrigin(this.#req.headers.origin, this.#req.headers.host);
   }

@@ -8,6 +8,8 @@ export interface ResponseExchange extends CookieExchange {
   readonly method: string;
   /** Whether the request came from a page of another origin (its Origin is not this host). */
   readonly crossOrigin: boolean;
+  /** Whether the client has gone (its connection closed): the response can no longer reach it. */
+  readonly gone: boolean;
   /** Sets a response header, replacing its value; does nothing once the headers have left. */
   setHeader(name: string, value: string): void;
   /** Adds `value` to a response header's comma-separated list, unless it is there already. */

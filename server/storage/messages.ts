@@ -73,7 +73,7 @@ export class Messages<Tags extends TagMap = DefaultTags> {
   // Acknowledgements not yet sent with a step.
   #acks: readonly string[];
   readonly #lease: Lease | undefined;
-  readonly #inline: 'own' | 'all' | undefined;
+  #inline: 'own' | 'all' | undefined;
   // Ids this request handed out or acknowledged: each message is handed to a request once.
   #gone: Set<string> | undefined;
   #inlined: Message[] = [];
@@ -197,6 +197,15 @@ export class Messages<Tags extends TagMap = DefaultTags> {
   /** Whether the response may carry messages (the client asked for inline delivery). */
   get inline(): boolean {
     return this.#inline !== undefined;
+  }
+
+  /**
+   * The response will never reach the client (it went away, a page reloaded while the request
+   * ran): what the request adds from now on is not handed out with it, but left leased to its
+   * tab and told to watchers, for the tab's next consume.
+   */
+  stopInline(): void {
+    this.#inline = undefined;
   }
 
   /**

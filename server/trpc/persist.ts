@@ -27,13 +27,14 @@ export function createPersistence<Tags extends TagMap>(
   leaseMs: number,
 ): Persistence<Tags> {
   async function save(messages: Messages<TagMap>, path: string): Promise<void> {
+    const request = requestStates.get(messages);
+    if (messages.inline && request?.exchange.gone) messages.stopInline();
     try {
       const dropped = await messages.update();
       if (dropped.length > 0) reporter.report(new MessagesDroppedError(dropped), path);
     } catch (error) {
       reporter.fail(messages, error, path);
     }
-    const request = requestStates.get(messages);
     if (request && messages.inline) writeInline(request.exchange, messages, leaseMs);
   }
   return {

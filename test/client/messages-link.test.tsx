@@ -1,9 +1,11 @@
 import '../fixtures/dom.js';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { toast } from 'sonner';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { MessagesClient } from '../../client/message-consumer.js';
 import { messagesFor } from '../../client/messages-for.js';
+import { messagesLink } from '../../client/messages-link.js';
 import { Toaster } from '../../client/toaster.js';
 import { useMessages } from '../../client/use-messages.js';
 import { recipientKey } from '../../server/storage/backend.js';
@@ -18,6 +20,7 @@ import {
   toastTexts,
 } from '../fixtures/react-app.js';
 import { texts } from '../fixtures/texts.js';
+import type { TestRouter } from '../fixtures/trpc-app.js';
 import { type RunningApp, startApp } from '../fixtures/trpc-server.js';
 import { failOnUnhandledRejections } from '../fixtures/unhandled-rejections.js';
 
@@ -57,6 +60,29 @@ function MessageTexts({ client }: { readonly client: MessagesClient }) {
   const { messages } = useMessages(client);
   return <output data-testid="messages">{messages.map((m) => m.message).join('|')}</output>;
 }
+
+describe('messagesLink’s options', () => {
+  it('are typed as the wrapped link’s: an inline fetch is checked as that link checks it', () => {
+    // Never called: the compiler checks them.
+    const written = () =>
+      createTRPCClient<TestRouter>({
+        links: [
+          messagesLink(httpBatchLink, {
+            url: '/trpc',
+            fetch: (input, init) => fetch(input, init),
+            headers: () => ({ authorization: 'Bearer token' }),
+          }),
+        ],
+      });
+    const mistaken = () =>
+      createTRPCClient<TestRouter>({
+        // @ts-expect-error a url is a string or a URL
+        links: [messagesLink(httpBatchLink, { url: 42 })],
+      });
+    expectTypeOf(written).toBeFunction();
+    expectTypeOf(mistaken).toBeFunction();
+  });
+});
 
 describe.each(integrations)('messagesLink with $name', (integration) => {
   it.each(['httpLink', 'httpBatchLink'] as const)(

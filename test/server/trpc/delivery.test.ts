@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Storage } from '../../../server/storage/backend.js';
+import { recipientKey, type Storage } from '../../../server/storage/backend.js';
 import { cookieStorage } from '../../../server/storage/cookie-storage.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
 import { MemoryStore } from '../../../server/storage/memory-store.js';
@@ -316,6 +316,46 @@ describe('inline delivery', () => {
     });
     expect(texts((await tab.client.messages.consume.query()).messages)).toEqual(['Inline, lost.']);
   });
+
+  it.each(adapters)(
+    'leaves what a request adds once its page went away (%s) to the tab’s next consume, and tells watchers',
+    async (adapter) => {
+      const store = new MemoryStore();
+      const app = await apps.start(adapter, { storage: serverStorage({ secret, store }) });
+      const tab = createTab(app.url);
+      await tab.client.messages.consume.query(); // the page's first consume gives it a session
+      const recipient = await tab.client.recipient.query();
+      const told = new Promise<string | undefined>((resolve) => {
+        store.watch(recipientKey(recipient), resolve);
+      });
+      // A slow save, whose page reloads while it runs: its connection closes before the answer.
+      const header = formatClientHeader({ tab: tab.tab, inline: 'all', acks: [] });
+      await new Promise<void>((resolve, reject) => {
+        const request = httpRequest(`${app.url}/add`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            cookie: tab.jar.header() ?? '',
+            [CLIENT_HEADER]: header,
+          },
+        });
+        request.on('error', (error) => {
+          if (!request.destroyed) reject(error);
+        });
+        request.end(JSON.stringify({ text: 'Saved as the page left.', delayMs: 150 }), () => {
+          request.destroy();
+          resolve();
+        });
+      });
+      // Nothing to consume yet: the save is still running.
+      expect((await tab.client.messages.consume.query()).messages).toEqual([]);
+
+      expect(await told).toBe(tab.tab);
+      expect(texts((await tab.client.messages.consume.query()).messages)).toEqual([
+        'Saved as the page left.',
+      ]);
+    },
+  );
 
   it('brings a tab in view the messages waiting for it, and a hidden tab only its own', async () => {
     const app = await serve();
