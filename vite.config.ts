@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^trpc-messages$/, replacement: source('shared/index.ts') },
       { find: /^trpc-messages\/server$/, replacement: source('server/index.ts') },
       { find: /^trpc-messages\/client$/, replacement: source('client/index.ts') },
+      { find: /^trpc-messages\/testing$/, replacement: source('server/testing/index.ts') },
     ],
   },
   test: {
@@ -20,7 +21,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-          exclude: ['test/browser/**'],
+          exclude: ['test/browser/**', 'test/next/**', 'test/runtimes/**'],
         },
       },
       {

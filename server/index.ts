@@ -57,12 +57,7 @@ export {
   type RedisSubscriberClient,
 } from './storage/redis-store.js';
 export { type ServerStorageOptions, serverStorage } from './storage/server-storage.js';
-export type { Secret } from './storage/signer.js';
-export {
-  type AssertMessagesOptions,
-  assertMessages,
-  type ExpectedMessage,
-} from './testing/assert-messages.js';
+export { MissingSecretError, type Secret } from './storage/signer.js';
 export { type AddMessageOptions, addMessage, MessageFailure } from './trpc/add-message.js';
 export {
   type CreateMessagesOptions,
@@ -70,6 +65,7 @@ export {
   type MessagesKit,
 } from './trpc/create-messages.js';
 export type {
+  ExchangeRequestOptions,
   FetchRequestOptions,
   NodeRequestOptions,
   RequestMessagesOptions,

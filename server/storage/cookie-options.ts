@@ -1,5 +1,6 @@
 import { type SerializeOptions, serialize } from 'cookie';
 import type { CookieExchange } from './cookie-exchange.js';
+import { inProduction } from './environment.js';
 
 /** Attributes of a cookie the storages set; the defaults are the safe ones. */
 export interface CookieOptions {
@@ -41,8 +42,8 @@ export class CookieWriter {
       );
     }
     const secure = mustBeSecure ? true : (options.secure ?? 'auto');
-    // Production settles it once; reading process.env on every response costs more than signing.
-    this.#secure = secure === 'auto' && process.env.NODE_ENV === 'production' ? true : secure;
+    // Production settles it once; reading the environment on every response costs more than signing.
+    this.#secure = secure === 'auto' && inProduction() ? true : secure;
     const attributes: SerializeOptions = {
       path: options.path ?? '/',
       httpOnly: options.httpOnly ?? true,

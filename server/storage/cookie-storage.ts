@@ -1,6 +1,7 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'fflate';
 import type { StoredMessage } from '../../shared/message.js';
 import type { Backend, Committed, OpenOptions, Storage } from './backend.js';
+import { fromBase64url, toBase64url } from './base64url.js';
 import type { CookieExchange } from './cookie-exchange.js';
 import { type CookieOptions, CookieWriter } from './cookie-options.js';
 import { type DecodedMessages, decodeMessages, encodeMessages } from './message-codec.js';
@@ -11,7 +12,8 @@ import {
   type Lease,
   type StoreChange,
 } from './message-store.js';
-import { type Secret, Signer } from './signer.js';
+import { type Secret, Signer, signedLength } from './signer.js';
+import { fromUtf8, utf8 } from './utf8.js';
 
 /** The default budget for the cookie's value, in bytes (Django's limit). */
 export const DEFAULT_COOKIE_BYTES = 2048;
@@ -33,12 +35,10 @@ export type Overflow =
   /** Under fallback: keep the oldest, hand the newest on to the next backend. */
   | 'hand-on-newest';
 
-// Encoded values start with a format letter: 'j' JSON, 'z' deflated JSON; both base64url, so
-// the value never holds a comma, semicolon, quote, backslash or space (RFC 6265).
+// Encoded values start with a format letter: 'j' JSON, 'z' deflated JSON (raw DEFLATE); both
+// base64url, so the value never holds a comma, semicolon, quote, backslash or space (RFC 6265).
 const JSON_FORMAT = 'j';
 const DEFLATE_FORMAT = 'z';
-// Deflate does not pay off on short payloads and costs more than the rest of a request's work.
-const COMPRESS_FROM = 200;
 // Browsers drop a cookie whose name and value together pass this many bytes.
 const BROWSER_COOKIE_BYTES = 4096;
 // A value longer than this is not ours: reject it before verifying or inflating anything.
@@ -72,14 +72,16 @@ export class CookieFormat {
   ): string {
     if (messages.length === 0 && !notFinished) return '';
     const json = encodeMessages(messages, notFinished, leases);
-    const bytes = Buffer.from(json);
-    let body = JSON_FORMAT + bytes.toString('base64url');
-    // Never write a body that decode would refuse to inflate.
-    if (json.length >= COMPRESS_FROM && bytes.length <= MAX_INFLATED_BYTES) {
-      const deflated = DEFLATE_FORMAT + deflateRawSync(json).toString('base64url');
-      if (deflated.length < body.length) body = deflated;
+    const bytes = utf8(json);
+    const plain = JSON_FORMAT + toBase64url(bytes);
+    // Deflate only what does not fit as it is: it costs more than the rest of a request's work,
+    // and never a body that decode would refuse to inflate. (fflate: synchronous and pure JS,
+    // so the cookie reads and writes alike on every runtime.)
+    if (signedLength(plain) <= this.maxBytes || bytes.length > MAX_INFLATED_BYTES) {
+      return this.#signer.sign(plain);
     }
-    return this.#signer.sign(body);
+    const deflated = DEFLATE_FORMAT + toBase64url(deflateSync(bytes));
+    return this.#signer.sign(deflated.length < plain.length ? deflated : plain);
   }
 
   /** The messages a cookie value holds; undefined when it is not a valid, signed value of ours. */
@@ -87,13 +89,14 @@ export class CookieFormat {
     if (value.length > MAX_INCOMING_BYTES) return undefined;
     const body = this.#signer.unsign(value);
     if (body === undefined) return undefined;
-    const data = Buffer.from(body.slice(1), 'base64url');
+    const data = fromBase64url(body.slice(1));
+    if (data === undefined) return undefined;
     try {
-      if (body[0] === JSON_FORMAT) return decodeMessages(data.toString());
+      if (body[0] === JSON_FORMAT) return decodeMessages(fromUtf8(data));
       if (body[0] === DEFLATE_FORMAT) {
-        return decodeMessages(
-          inflateRawSync(data, { maxOutputLength: MAX_INFLATED_BYTES }).toString(),
-        );
+        // Only a value signed here is inflated, and its input is bounded: so is the work.
+        const inflated = inflateSync(data);
+        if (inflated.length <= MAX_INFLATED_BYTES) return decodeMessages(fromUtf8(inflated));
       }
     } catch {
       // A signed but corrupt body (a bug or an old format): treat it as garbage.

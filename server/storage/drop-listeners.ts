@@ -1,3 +1,4 @@
+import { inProduction } from './environment.js';
 import type { DropEvent } from './message-store.js';
 
 /**
@@ -25,7 +26,7 @@ export class DropListeners {
   emit(event: DropEvent): void {
     if (event.messages.length === 0) return;
     if (this.#listeners.size === 0) {
-      if (process.env.NODE_ENV !== 'production') {
+      if (!inProduction()) {
         console.warn(
           `trpc-messages: ${event.messages.length} message(s) for ${event.key} were dropped ` +
             `unread (${event.reason}); pass onDrop to see them`,

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { StoredMessage } from '../../shared/message.js';
 import { DropListeners } from './drop-listeners.js';
 import {
@@ -64,7 +63,8 @@ export class MemoryStore implements MessageStore {
   readonly #ttlMs: number;
   readonly #maxMessagesPerKey: number;
   readonly #drops: DropListeners;
-  readonly #appended = new EventEmitter().setMaxListeners(0);
+  // Watchers by key: told of messages appended to it, with the holder of their lease.
+  readonly #watchers = new Map<string, Set<(heldBy: string | undefined) => void>>();
   #bytes = 0;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -104,14 +104,21 @@ export class MemoryStore implements MessageStore {
     if (entry.messages.length === 0) this.#remove(key, entry);
     else if (added.length > 0) this.#evictBeyondBounds(key);
     // Messages handed out as they are added are on their way already: no news to watchers.
-    if (added.length > 0 && handOut === 'none') this.#appended.emit(key, lease?.holder);
+    if (added.length > 0 && handOut === 'none') {
+      for (const listener of [...(this.#watchers.get(key) ?? [])]) listener(lease?.holder);
+    }
     return handedOut;
   }
 
   watch(key: string, listener: (heldBy: string | undefined) => void): () => void {
-    this.#appended.on(key, listener);
+    // A registration of its own, so one listener can watch twice.
+    const registration = (heldBy: string | undefined) => listener(heldBy);
+    const watchers = this.#watchers.get(key) ?? new Set();
+    this.#watchers.set(key, watchers);
+    watchers.add(registration);
     return () => {
-      this.#appended.off(key, listener);
+      watchers.delete(registration);
+      if (watchers.size === 0 && this.#watchers.get(key) === watchers) this.#watchers.delete(key);
     };
   }
 

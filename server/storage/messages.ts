@@ -5,6 +5,7 @@ import { DEFAULT_TAGS } from '../../shared/tags.js';
 import type { Backend, Recipient } from './backend.js';
 import { newMessageId } from './message-id.js';
 import type { HandOut, Lease } from './message-store.js';
+import { utf8Length } from './utf8.js';
 
 /** The longest message accepted by default, in bytes of UTF-8. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 8192;
@@ -332,7 +333,7 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     if (message.length === 0 || level < this.#level) return;
     // A UTF-16 unit takes at most 3 bytes of UTF-8, so short strings skip the byte count.
     if (message.length * 3 > this.#maxMessageBytes) {
-      const bytes = Buffer.byteLength(message);
+      const bytes = utf8Length(message);
       if (bytes > this.#maxMessageBytes) {
         throw new RangeError(
           `trpc-messages: a message may hold at most ${this.#maxMessageBytes} bytes of UTF-8 ` +

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { sha1 } from '@noble/hashes/legacy.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { StoredMessage } from '../../shared/message.js';
 import { DropListeners } from './drop-listeners.js';
 import { decodeMessages, encodeMessages } from './message-codec.js';
@@ -9,6 +10,7 @@ import {
   type StoreChange,
 } from './message-store.js';
 import { positiveInteger } from './positive-integer.js';
+import { utf8 } from './utf8.js';
 
 /**
  * The part of an ioredis client (`Redis` or `Cluster`) a Redis store uses. Typed here, not
@@ -61,7 +63,7 @@ interface Script {
 
 const script = (source: string): Script => ({
   source,
-  sha1: createHash('sha1').update(source).digest('hex'),
+  sha1: bytesToHex(sha1(utf8(source))),
 });
 
 // One step of a key, atomic: KEYS[1] the list of messages, KEYS[2] the hash of their leases.

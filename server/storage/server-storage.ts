@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { StoredMessage } from '../../shared/message.js';
 import {
   type Backend,
@@ -12,11 +11,16 @@ import type { CookieExchange } from './cookie-exchange.js';
 import { type CookieOptions, CookieWriter } from './cookie-options.js';
 import { MemoryStore } from './memory-store.js';
 import type { MessageStore, StoreChange } from './message-store.js';
+import { processWide } from './process-wide.js';
+import { randomId } from './random-id.js';
 import { type Secret, Signer } from './signer.js';
 
 /** Settings of the server-side storage. */
 export interface ServerStorageOptions {
-  /** Where messages live (default: a new bounded `MemoryStore`). */
+  /**
+   * Where messages live. Default: the process's bounded `MemoryStore`, one for every storage
+   * and every copy of the module in the process (a duplicated bundle, a recompile).
+   */
   readonly store?: MessageStore;
   /** Secret(s) that sign the session cookie: the first signs, all verify. Default: MESSAGES_SECRET. */
   readonly secret?: Secret | undefined;
@@ -31,7 +35,7 @@ export class ServerSessions {
   readonly #signer: Signer;
 
   constructor(options: ServerStorageOptions) {
-    this.store = options.store ?? new MemoryStore();
+    this.store = options.store ?? processWide('memory-store', () => new MemoryStore());
     this.#signer = new Signer(options.secret, 'trpc-messages.session', { remember: 10_000 });
     this.#writer = new CookieWriter(options.cookie ?? {}, 'messages_session');
   }
@@ -45,7 +49,7 @@ export class ServerSessions {
 
   /** A new random session id (128 bits), sent to the browser in a signed cookie. */
   start(exchange: CookieExchange): string {
-    const id = randomBytes(16).toString('base64url');
+    const id = randomId(16);
     this.#writer.set(exchange, this.#signer.sign(id));
     return id;
   }

@@ -1,45 +1,65 @@
-import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { environment, inProduction } from './environment.js';
+import { type HmacKey, hmacBytes, hmacKey } from './hmac.js';
+import { processWide } from './process-wide.js';
+import { randomId } from './random-id.js';
+import { utf8 } from './utf8.js';
 
 /** A signing secret, or several: the first signs, every one verifies (rotation). */
 export type Secret = string | readonly string[];
 
-let developmentSecret: string | undefined;
+/**
+ * No secret was configured where one is needed: production, with neither `{ secret }` nor
+ * MESSAGES_SECRET. Thrown by the first request that signs or verifies, not at start-up, so a
+ * build that loads the app (`next build` sets NODE_ENV=production) needs no secret.
+ */
+export class MissingSecretError extends Error {
+  constructor() {
+    super(
+      'trpc-messages: no secret configured; set MESSAGES_SECRET or pass { secret } ' +
+        '(a random string of 32 characters or more, the same on every instance)',
+    );
+    this.name = 'MissingSecretError';
+  }
+}
+
+/** `secret` as a list, checked: every one a non-empty string. */
+function secretList(secret: Secret, source: string): readonly string[] {
+  const secrets = typeof secret === 'string' ? [secret] : [...secret];
+  if (secrets.length === 0 || secrets.some((s) => typeof s !== 'string' || s.length === 0)) {
+    throw new TypeError(
+      `trpc-messages: ${source} must be a non-empty string (or, as an option, a list of them)`,
+    );
+  }
+  return secrets;
+}
 
 /**
  * The secrets to use: `secret`, else the MESSAGES_SECRET environment variable, else (outside
  * production) a random one for this process, with a single warning.
  */
 export function resolveSecrets(secret: Secret | undefined): readonly string[] {
-  const given = secret ?? process.env.MESSAGES_SECRET;
-  if (given !== undefined) {
-    const secrets = typeof given === 'string' ? [given] : [...given];
-    if (secrets.length === 0 || secrets.some((s) => typeof s !== 'string' || s.length === 0)) {
-      const source = secret === undefined ? 'MESSAGES_SECRET' : '{ secret }';
-      throw new TypeError(
-        `trpc-messages: ${source} must be a non-empty string (or, as an option, a list of them)`,
-      );
-    }
-    return secrets;
-  }
-  if (process.env.NODE_ENV === 'production') {
-    throw new Error(
-      'trpc-messages: no secret configured; set MESSAGES_SECRET or pass { secret } ' +
-        '(a random string of 32 characters or more, the same on every instance)',
-    );
-  }
-  if (developmentSecret === undefined) {
-    developmentSecret = randomBytes(32).toString('base64url');
+  if (secret !== undefined) return secretList(secret, '{ secret }');
+  const fromEnvironment = environment('MESSAGES_SECRET');
+  if (fromEnvironment !== undefined) return secretList(fromEnvironment, 'MESSAGES_SECRET');
+  if (inProduction()) throw new MissingSecretError();
+  return [developmentSecret()];
+}
+
+/** One random secret for the whole process (every copy of the module), announced once. */
+const developmentSecret = () =>
+  processWide('development-secret', () => {
     console.warn(
       'trpc-messages: no secret configured, so a random one is used for this process: ' +
         'messages do not survive a restart. Set MESSAGES_SECRET or pass { secret }.',
     );
-  }
-  return [developmentSecret];
-}
+    return randomId(32);
+  });
 
 /** Signs values with HMAC-SHA256 under a salt, and verifies them against every secret. */
 export class Signer {
-  readonly #keys: readonly HmacKey[];
+  readonly #secret: Secret | undefined;
+  readonly #salt: string;
+  #keys: readonly HmacKey[] | undefined;
   // Values seen valid before, for a signer whose values come back again and again (a session
   // cookie, sent with every request): a browser's next requests skip the HMAC. Only a value
   // that verified can enter; when full, the memory starts over (cheaper than evicting one by one).
@@ -47,16 +67,16 @@ export class Signer {
   readonly #remember: number;
 
   constructor(secret: Secret | undefined, salt: string, options: { remember?: number } = {}) {
+    // A secret passed in is checked now; one from the environment when first needed.
+    if (secret !== undefined) secretList(secret, '{ secret }');
+    this.#secret = secret;
+    this.#salt = salt;
     this.#remember = options.remember ?? 0;
-    // One derived key per secret and salt, so one secret can safely serve several purposes.
-    this.#keys = resolveSecrets(secret).map(
-      (s) => new HmacKey(createHmac('sha256', s).update(salt).digest()),
-    );
   }
 
   /** `value` followed by a dot and its signature; safe in a cookie when `value` is. */
   sign(value: string): string {
-    return `${value}.${(this.#keys[0] as HmacKey).sign(value)}`;
+    return `${value}.${(this.#signingKeys()[0] as HmacKey).sign(value)}`;
   }
 
   /** The value `signed` carries if one of the secrets signed it, else undefined. */
@@ -72,18 +92,39 @@ export class Signer {
     return value;
   }
 
+  // One derived key per secret and salt, so one secret can safely serve several purposes.
+  #signingKeys(): readonly HmacKey[] {
+    this.#keys ??= resolveSecrets(this.#secret).map((s) => hmacKey(hmacBytes(utf8(s), this.#salt)));
+    return this.#keys;
+  }
+
   #verify(signed: string): string | undefined {
+    const keys = this.#signingKeys();
     const dot = signed.lastIndexOf('.');
     // Comparing the base64url text, not decoded bytes, rejects every variant spelling too.
     if (dot < 0 || signed.length - dot - 1 !== SIGNATURE_LENGTH) return undefined;
     const value = signed.slice(0, dot);
-    const given = Buffer.from(signed.slice(dot + 1));
-    if (given.length !== SIGNATURE_LENGTH) return undefined; // a non-ASCII character
-    for (const key of this.#keys) {
-      if (timingSafeEqual(given, Buffer.from(key.sign(value)))) return value;
+    const given = signed.slice(dot + 1);
+    for (const key of keys) {
+      if (sameText(given, key.sign(value))) return value;
     }
     return undefined;
   }
+}
+
+/** The length of `value` once signed. */
+export function signedLength(value: string): number {
+  return value.length + 1 + SIGNATURE_LENGTH;
+}
+
+/**
+ * Whether two strings of one length are equal, in time that depends only on their length (a
+ * forger learns nothing from how long a wrong signature took to refuse).
+ */
+function sameText(a: string, b: string): boolean {
+  let difference = a.length ^ b.length;
+  for (let i = 0; i < a.length; i += 1) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
 }
 
 // Verified values are remembered up to this length (a session cookie is 66).
@@ -91,45 +132,3 @@ const REMEMBERED_LENGTH = 128;
 
 // base64url of a SHA-256 digest: 32 bytes, 43 characters.
 const SIGNATURE_LENGTH = 43;
-
-// SHA-256 hashes blocks of 64 bytes, and its digests are 32 bytes long.
-const BLOCK_BYTES = 64;
-const DIGEST_BYTES = 32;
-
-/**
- * HMAC-SHA256 (RFC 2104) under one key: H((K ^ opad) || H((K ^ ipad) || value)), in base64url.
- * Written on two one-shot `hash` calls rather than with `createHmac` because `createHmac`
- * allocates a native object per call, to be finalised by the garbage collector: in the HTTP
- * benchmark, where a cookie storage request signs once, that took about 3% of bare tRPC’s
- * throughput more. Tested against `createHmac` on arbitrary values.
- */
-class HmacKey {
-  // The inner hash's input: the key ^ ipad, then the value; the outer's: the key ^ opad, then
-  // the inner digest. Both reused from call to call (`hash` reads its input before returning);
-  // the inner one grows to the longest value signed.
-  #inner: Buffer;
-  readonly #outer: Buffer;
-
-  constructor(key: Buffer) {
-    if (key.length > BLOCK_BYTES) throw new RangeError('HmacKey: keys are at most 64 bytes');
-    this.#inner = Buffer.alloc(BLOCK_BYTES + 1024, 0x36);
-    this.#outer = Buffer.alloc(BLOCK_BYTES + DIGEST_BYTES, 0x5c);
-    for (let i = 0; i < key.length; i += 1) {
-      this.#inner[i] = (this.#inner[i] as number) ^ (key[i] as number);
-      this.#outer[i] = (this.#outer[i] as number) ^ (key[i] as number);
-    }
-  }
-
-  sign(value: string): string {
-    // A UTF-16 unit takes at most 3 bytes of UTF-8.
-    const room = BLOCK_BYTES + value.length * 3;
-    if (this.#inner.length < room) {
-      const grown = Buffer.alloc(room);
-      this.#inner.copy(grown, 0, 0, BLOCK_BYTES);
-      this.#inner = grown;
-    }
-    const length = BLOCK_BYTES + this.#inner.write(value, BLOCK_BYTES);
-    hash('sha256', this.#inner.subarray(0, length), 'buffer').copy(this.#outer, BLOCK_BYTES);
-    return hash('sha256', this.#outer, 'base64url');
-  }
-}

@@ -4,7 +4,9 @@ import { CLIENT_HEADER, encodeInline, parseClientHeader } from '../../shared/del
 import type { TagMap } from '../../shared/tags.js';
 import { fetchExchange } from '../adapters/fetch.js';
 import { nodeExchange } from '../adapters/node.js';
+import type { ResponseExchange } from '../adapters/response-exchange.js';
 import type { Storage } from '../storage/backend.js';
+import { inProduction } from '../storage/environment.js';
 import { Messages, type MessagesOptions } from '../storage/messages.js';
 import { announceInline } from './inline-delivery.js';
 import type { Reporter } from './reporter.js';
@@ -21,6 +23,15 @@ export interface NodeRequestOptions {
 export interface FetchRequestOptions {
   readonly req: Request;
   readonly resHeaders: Headers;
+  readonly info?: TRPCRequestInfo;
+}
+
+/**
+ * A request whose exchange the app builds itself (Next.js Server Actions and server components,
+ * through `trpc-messages/next`).
+ */
+export interface ExchangeRequestOptions {
+  readonly exchange: ResponseExchange;
   readonly info?: TRPCRequestInfo;
 }
 
@@ -47,19 +58,21 @@ export interface RequestMessagesSetup<Tags extends TagMap> {
 /** Builds `fromRequest`: one request's `Messages`, for `createContext`. */
 export function createFromRequest<Tags extends TagMap>(setup: RequestMessagesSetup<Tags>) {
   const { storage, messageOptions, reporter } = setup;
-  const production = process.env.NODE_ENV === 'production';
+  const production = inProduction();
   const reportRecovered = (error: unknown) => reporter.report(error);
   const noneInline = encodeInline([], setup.leaseMs);
   let persistMissingWarned = false;
 
   return function fromRequest(
-    opts: NodeRequestOptions | FetchRequestOptions,
+    opts: NodeRequestOptions | FetchRequestOptions | ExchangeRequestOptions,
     request: RequestMessagesOptions = {},
   ): Messages<Tags> {
     const exchange =
-      'resHeaders' in opts
-        ? fetchExchange(opts.req, opts.resHeaders)
-        : nodeExchange(opts.req, opts.res);
+      'exchange' in opts
+        ? opts.exchange
+        : 'resHeaders' in opts
+          ? fetchExchange(opts.req, opts.resHeaders)
+          : nodeExchange(opts.req, opts.res);
     const info = opts.info;
     // Streamed batches and subscriptions send their headers before the procedures run.
     const headersFirst = info?.accept === 'application/jsonl' || info?.type === 'subscription';

@@ -1,6 +1,8 @@
 import type { StoredMessage } from '../../shared/message.js';
 import { StreamedCookieError } from '../storage/cookie-storage.js';
+import { inProduction } from '../storage/environment.js';
 import type { DropReason } from '../storage/message-store.js';
+import { MissingSecretError } from '../storage/signer.js';
 
 /** Where a failure of messages work happened: the procedure's path, when there is one. */
 export interface FailureSite {
@@ -40,8 +42,8 @@ const logError: ErrorReporter = (error) => console.error('trpc-messages:', error
  */
 export class Reporter {
   readonly #report: ErrorReporter;
-  readonly #production = process.env.NODE_ENV === 'production';
-  #streamedCookieLogged = false;
+  readonly #production = inProduction();
+  readonly #misconfigurationsReported = new Set<string>();
   // Requests whose messages a store refused: that was reported, so they are not "never stored".
   readonly #failed = new WeakSet<object>();
 
@@ -55,15 +57,21 @@ export class Reporter {
   }
 
   /**
-   * Reports a failure of the request whose messages are `messages`; a streamed response used
-   * with the cookie storage is thrown in development, and logged once in production.
+   * Reports a failure of the request whose messages are `messages`. Misconfigurations are
+   * reported once rather than on every request: a missing secret also fails the call; a streamed
+   * response used with the cookie storage fails it in development (unreported: the call's
+   * error says it) and is only reported in production.
    */
   fail(messages: object, error: unknown, path?: string): void {
     this.#failed.add(messages);
-    if (error instanceof StreamedCookieError) {
-      if (!this.#production) throw error;
-      if (this.#streamedCookieLogged) return;
-      this.#streamedCookieLogged = true;
+    if (error instanceof StreamedCookieError && !this.#production) throw error;
+    if (error instanceof MissingSecretError || error instanceof StreamedCookieError) {
+      if (!this.#misconfigurationsReported.has(error.name)) {
+        this.#misconfigurationsReported.add(error.name);
+        this.report(error, path);
+      }
+      if (error instanceof MissingSecretError) throw error;
+      return;
     }
     this.report(error, path);
   }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createCookieExchange } from '../../../server/storage/cookie-exchange.js';
 import { cookieStorage } from '../../../server/storage/cookie-storage.js';
 import { Messages } from '../../../server/storage/messages.js';
-import { assertMessages } from '../../../server/testing/assert-messages.js';
+import { assertMessages } from '../../../server/testing/index.js';
 import { ERROR, INFO, SUCCESS } from '../../../shared/index.js';
 
 function messagesWith(...texts: Array<[number, string, string?]>) {

@@ -1,0 +1,12 @@
+/**
+ * The process's environment variable `name`, when the runtime has a process (Node, Bun, Deno,
+ * workerd with nodejs_compat); undefined where it has none (workerd without it, browsers).
+ */
+export function environment(name: string): string | undefined {
+  return globalThis.process?.env?.[name];
+}
+
+/** Whether NODE_ENV says production. */
+export function inProduction(): boolean {
+  return environment('NODE_ENV') === 'production';
+}
