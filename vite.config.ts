@@ -35,6 +35,28 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // The example Next.js app (examples/next), built once per run in build-example.ts, served
+        // by `next start` (and `next dev`) and driven in real Chromium.
+        extends: true,
+        test: {
+          name: 'next',
+          include: ['test/next/**/*.test.ts'],
+          globalSetup: ['test/next/build-example.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        // One fetch-adapter app on every runtime: Node 20, 22 and 24, Bun, Deno and workerd.
+        extends: true,
+        test: {
+          name: 'runtimes',
+          include: ['test/runtimes/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

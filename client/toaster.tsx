@@ -1,3 +1,5 @@
+'use client';
+
 import { type CSSProperties, type ReactNode, useEffect, useRef } from 'react';
 import {
   type ExternalToast,

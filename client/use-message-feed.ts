@@ -3,6 +3,7 @@ import { useEffect, useSyncExternalStore } from 'react';
 import { mutationSettled, reconnected, windowFocused } from './consume-triggers.js';
 import type { MessagesClient } from './message-consumer.js';
 import { messagesFor } from './messages-for.js';
+import { pageMessages } from './page-messages.js';
 import type { UseMessagesOptions, UseMessagesResult } from './use-messages.js';
 
 /** What `useMessageFeed` gives: `useMessages`'s result, and the report of what went on screen. */
@@ -22,6 +23,16 @@ export function useMessageFeed(
   const queryClient = useQueryClient();
   const { list, consumer, delivery } = messagesFor(client);
   const live = options.live ?? false;
+  // What the server put into the page itself (first paint) comes in as a consume's answer would.
+  useEffect(
+    () =>
+      pageMessages.deliverTo(
+        delivery
+          ? (messages, leaseMs) => delivery.receive(messages, leaseMs)
+          : (messages) => list.push(messages),
+      ),
+    [delivery, list],
+  );
   useEffect(() => {
     if (delivery) {
       const { tab } = delivery;

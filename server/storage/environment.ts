@@ -6,6 +6,11 @@ export function environment(name: string): string | undefined {
   return globalThis.process?.env?.[name];
 }
 
+/** Whether the runtime has environment variables at all (workerd without nodejs_compat has none). */
+export function hasEnvironment(): boolean {
+  return globalThis.process?.env !== undefined;
+}
+
 /** Whether NODE_ENV says production. */
 export function inProduction(): boolean {
   return environment('NODE_ENV') === 'production';

@@ -1,4 +1,4 @@
-import { environment, inProduction } from './environment.js';
+import { environment, hasEnvironment, inProduction } from './environment.js';
 import { type HmacKey, hmacBytes, hmacKey } from './hmac.js';
 import { processWide } from './process-wide.js';
 import { randomId } from './random-id.js';
@@ -13,9 +13,9 @@ export type Secret = string | readonly string[];
  * build that loads the app (`next build` sets NODE_ENV=production) needs no secret.
  */
 export class MissingSecretError extends Error {
-  constructor() {
+  constructor(reason = '') {
     super(
-      'trpc-messages: no secret configured; set MESSAGES_SECRET or pass { secret } ' +
+      `trpc-messages: no secret configured${reason}; set MESSAGES_SECRET or pass { secret } ` +
         '(a random string of 32 characters or more, the same on every instance)',
     );
     this.name = 'MissingSecretError';
@@ -42,6 +42,14 @@ export function resolveSecrets(secret: Secret | undefined): readonly string[] {
   const fromEnvironment = environment('MESSAGES_SECRET');
   if (fromEnvironment !== undefined) return secretList(fromEnvironment, 'MESSAGES_SECRET');
   if (inProduction()) throw new MissingSecretError();
+  // Without environment variables production cannot be told apart, and a random secret per
+  // isolate would make each isolate's cookies look forged to the next: the secret is required.
+  if (!hasEnvironment()) {
+    throw new MissingSecretError(
+      ' (this runtime has no process.env, as on workerd without nodejs_compat: pass { secret }, ' +
+        "e.g. from `env` of 'cloudflare:workers')",
+    );
+  }
   return [developmentSecret()];
 }
 

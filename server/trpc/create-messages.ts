@@ -72,6 +72,9 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
     /** The storage messages are kept in. */
     storage,
 
+    /** How long messages handed to a browser tab are leased to it, in ms (`leaseMs`). */
+    leaseMs,
+
     /** One request's messages, for `createContext`: `{ messages: messages.fromRequest(opts) }`. */
     fromRequest: createFromRequest<Tags>({
       storage,

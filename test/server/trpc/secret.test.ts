@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cookieStorage } from '../../../server/storage/cookie-storage.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
+import { MissingSecretError, resolveSecrets } from '../../../server/storage/signer.js';
 import { createMessages } from '../../../server/trpc/create-messages.js';
 import { createRecordingBrowser } from '../../fixtures/trpc-client.js';
 import { TestApps } from '../../fixtures/trpc-server.js';
@@ -65,6 +66,23 @@ describe('the secret, checked when first needed', () => {
       expect(onError).not.toHaveBeenCalled();
     },
   );
+
+  it('requires a secret where the runtime has no environment variables (workerd without nodejs_compat)', () => {
+    const { process: real } = globalThis;
+    // Synchronous: nothing else runs while the runtime looks like workerd's.
+    vi.stubGlobal('process', { ...real, env: undefined });
+    let error: unknown;
+    try {
+      resolveSecrets(undefined);
+    } catch (caught) {
+      error = caught;
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(error).toBeInstanceOf(MissingSecretError);
+    expect(String(error)).toMatch(/no process\.env.*pass \{ secret \}/);
+    expect(resolveSecrets('given')).toEqual(['given']);
+  });
 
   it('still refuses an empty secret passed in, at once', () => {
     expect(() => cookieStorage({ secret: '' })).toThrow(/non-empty string/);

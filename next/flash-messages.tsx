@@ -1,0 +1,27 @@
+import type { RequestMessagesOptions } from '../server/trpc/from-request.js';
+import type { TagMap } from '../shared/tags.js';
+import type { NextMessagesKit } from './next-messages-kit.js';
+import { PaintedMessages } from './painted-messages.js';
+import { takePageMessages } from './take-page-messages.js';
+
+/** Props of `<FlashMessages />`. */
+export interface FlashMessagesProps<Tags extends TagMap> {
+  /** The app's kit, `createMessages()`. */
+  readonly messages: NextMessagesKit<Tags>;
+  /** The signed-in user's id, if any (see `fromRequest`). */
+  readonly userId?: RequestMessagesOptions['userId'];
+}
+
+/**
+ * A server component that puts the visitor's waiting messages into the page's first paint (its
+ * HTML, or the RSC payload of a navigation or a Server Action), for the Toaster to show with no
+ * request. Render it in each page that should show them: layouts do not render again on
+ * navigation.
+ */
+export async function FlashMessages<Tags extends TagMap>({
+  messages,
+  userId,
+}: FlashMessagesProps<Tags>) {
+  const taken = await takePageMessages(messages, userId === undefined ? {} : { userId });
+  return <PaintedMessages messages={taken.messages} leaseMs={taken.leaseMs} />;
+}

@@ -1,0 +1,17 @@
+export {
+  type ActionCaller,
+  type ActionContext,
+  type NextActionCallerOptions,
+  nextActionCaller,
+} from './action-caller.js';
+export { actionMessages, settleAction, withActionMessages } from './action-messages.js';
+export { FlashMessages, type FlashMessagesProps } from './flash-messages.js';
+export {
+  type NextCookies,
+  type NextExchangeOptions,
+  type NextHeaders,
+  nextExchange,
+} from './next-exchange.js';
+export type { NextMessagesKit } from './next-messages-kit.js';
+export { PaintedMessages, type PaintedMessagesProps } from './painted-messages.js';
+export { type PageDelivery, takePageMessages } from './take-page-messages.js';

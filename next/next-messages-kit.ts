@@ -1,0 +1,13 @@
+import type { Messages } from '../server/storage/messages.js';
+import type {
+  ExchangeRequestOptions,
+  RequestMessagesOptions,
+} from '../server/trpc/from-request.js';
+import type { TagMap } from '../shared/tags.js';
+
+/** What the Next.js pieces need of the app's kit (`createMessages()`). */
+export interface NextMessagesKit<Tags extends TagMap> {
+  /** How long messages handed to a client are leased to it, in ms. */
+  readonly leaseMs: number;
+  fromRequest(opts: ExchangeRequestOptions, request?: RequestMessagesOptions): Messages<Tags>;
+}

@@ -1,0 +1,47 @@
+import { cookies, headers } from 'next/headers.js';
+import type { RequestMessagesOptions } from '../server/trpc/from-request.js';
+import { formatClientHeader } from '../shared/delivery.js';
+import type { Message } from '../shared/message.js';
+import type { TagMap } from '../shared/tags.js';
+import { nextExchange } from './next-exchange.js';
+import type { NextMessagesKit } from './next-messages-kit.js';
+
+/** The messages a page takes for its first paint, and how long they are leased to it. */
+export interface PageDelivery {
+  readonly messages: readonly Message[];
+  readonly leaseMs: number;
+}
+
+// The holder every page render leases to: a render cannot know its browser tab (the tab's id
+// lives in its sessionStorage, which a document request does not carry). One holder for all
+// renders, so a render whose payload is thrown away (a prefetch, a navigation superseded by
+// another, a dev recompile's refresh) never keeps its messages from the next render; the
+// browser's shown ids hold back a message two renders of one browser both carry.
+const PAGE_HOLDER = 'first-paint';
+
+/**
+ * Takes the visitor's waiting messages for a page being rendered (a server component), read-only:
+ * they are leased to page renders, never removed and no cookie written. The page's Toaster
+ * acknowledges them once shown; if no page reaches the screen, the lease ends and the tab's own
+ * consume takes them.
+ */
+export async function takePageMessages<Tags extends TagMap>(
+  kit: NextMessagesKit<Tags>,
+  request?: RequestMessagesOptions,
+): Promise<PageDelivery> {
+  const { leaseMs } = kit;
+  const exchange = nextExchange(await headers(), await cookies(), {
+    writable: false,
+    method: 'GET',
+    // The page speaks for itself as a client would: it names its holder.
+    clientHeader: formatClientHeader({ tab: PAGE_HOLDER, acks: [] }),
+  });
+  try {
+    const messages = await kit.fromRequest({ exchange }, request).consume();
+    return { messages, leaseMs };
+  } catch (error) {
+    // A store that is down must not fail the page: its messages wait for a later consume.
+    console.error('trpc-messages: a page could not read its messages:', error);
+    return { messages: [], leaseMs };
+  }
+}
