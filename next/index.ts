@@ -14,4 +14,9 @@ export {
 } from './next-exchange.js';
 export type { NextMessagesKit } from './next-messages-kit.js';
 export { PaintedMessages, type PaintedMessagesProps } from './painted-messages.js';
-export { type PageDelivery, takePageMessages } from './take-page-messages.js';
+export {
+  type PageDelivery,
+  type PageOptions,
+  pageMessages,
+  takePageMessages,
+} from './take-page-messages.js';

@@ -47,6 +47,17 @@ describeInBrowser('the Next.js example, built and served by next start', () => {
     expect(await consumed).toEqual([]);
   });
 
+  it("shows a server component's own message in the first paint of its page, to a new visitor", async () => {
+    // A visitor with no cookie at all: the page can write none, yet its message is in the paint.
+    const html = await (await fetch(`${example.url}/welcome`)).text();
+    expect(html).toContain('Welcome! Your tasks are saved as you go.');
+    const page = await example.openPage('/welcome');
+    await expect
+      .poll(() => toast(page, 'Welcome! Your tasks are saved as you go.').count())
+      .toBe(1);
+    expect(trpcCalls(page)).toEqual(['messages.consume']);
+  });
+
   it("shows the messages waiting for a page a <Link> opens, from the navigation's payload", async () => {
     const page = await example.openPage();
     await messageWaiting(page, 'Linked');
