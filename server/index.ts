@@ -51,10 +51,13 @@ export {
 } from './storage/messages.js';
 export { type RecipientMessages, sendTo } from './storage/outbox.js';
 export {
+  type IoredisClient,
+  type IoredisCluster,
+  type NodeRedisClient,
+  type NodeRedisCluster,
   RedisStore,
   type RedisStoreClient,
   type RedisStoreOptions,
-  type RedisSubscriberClient,
 } from './storage/redis-store.js';
 export { type ServerStorageOptions, serverStorage } from './storage/server-storage.js';
 export { MissingSecretError, type Secret } from './storage/signer.js';

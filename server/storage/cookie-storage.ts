@@ -232,8 +232,8 @@ export class CookieBackend implements Backend {
 
   /**
    * Keeps `messages` the next backend could not take (a store that is down): added after the
-   * cookie's own, under `lease` if given, the oldest dropped if they do not all fit. Returns
-   * those kept and those dropped.
+   * cookie's own, under `lease` if given. The cookie's own stay; if not all fit, the newest of
+   * `messages` are dropped. Returns those kept and those dropped.
    */
   keep(
     messages: readonly StoredMessage[],
@@ -248,7 +248,7 @@ export class CookieBackend implements Backend {
     const dropped = this.#write(
       [...state.messages, ...messages],
       leases,
-      'drop-oldest',
+      'hand-on-newest',
       state.notFinished,
     );
     return { kept: messages.filter((m) => !dropped.includes(m)), dropped };

@@ -48,8 +48,8 @@ export class FallbackBackend implements Backend {
       const server = await this.#server.commit({ ...change, added: cookie.unstored });
       return { handedOut: [...cookie.handedOut, ...server.handedOut], unstored: server.unstored };
     } catch (error) {
-      // The store is down: keep what it could not take in the cookie, as much as fits, and hand
-      // it out as the store would have.
+      // The store is down: keep what it could not take in the cookie, after the cookie's own
+      // (which stay) and as much as fits, the newest dropped; hand it out as the store would have.
       this.#onError(error);
       const { kept, dropped } = this.#cookie.keep(cookie.unstored, change.lease);
       const handsOutKept = change.handOut === 'own' || change.handOut === 'all';

@@ -1,7 +1,10 @@
-import { sha1 } from '@noble/hashes/legacy.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
 import type { StoredMessage } from '../../shared/message.js';
 import { DropListeners } from './drop-listeners.js';
+import {
+  type IoredisClient,
+  type IoredisCluster,
+  ioredisConnection,
+} from './ioredis-connection.js';
 import { decodeMessages, encodeMessages } from './message-codec.js';
 import {
   assertLeaseFor,
@@ -9,35 +12,29 @@ import {
   type MessageStore,
   type StoreChange,
 } from './message-store.js';
+import {
+  type NodeRedisClient,
+  type NodeRedisCluster,
+  nodeRedisConnection,
+} from './node-redis-connection.js';
 import { positiveInteger } from './positive-integer.js';
-import { utf8 } from './utf8.js';
+import { COMMIT, COMMIT_SHARDED, type Script } from './redis-commit-script.js';
+import type { RedisConnection, RedisSubscriber } from './redis-connection.js';
 
 /**
- * The part of an ioredis client (`Redis` or `Cluster`) a Redis store uses. Typed here, not
- * imported, so the library needs ioredis only in the apps that pass a client.
+ * The app's Redis client, of either library, for one server or a cluster: an ioredis `Redis` or
+ * `Cluster`, or a node-redis (`redis` package, v5 or later) `createClient()` or `createCluster()`,
+ * connected by the app. One store takes all four rather than an adapter per library, since the
+ * choice is already made by the client the app has: the store tells them apart by their methods
+ * (ioredis's `evalsha`, a cluster's `nodes` or `masters`) and talks to each through its own
+ * connection file (ioredis-connection.ts, node-redis-connection.ts).
  */
-export interface RedisStoreClient {
-  evalsha(sha1: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>;
-  eval(script: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>;
-  lrange(key: string, start: number, stop: number): Promise<string[]>;
-  /** A new connection with the same options: the store's subscriber. */
-  duplicate(): RedisSubscriberClient;
-}
-
-/** The part of an ioredis connection a Redis store's subscriber uses. */
-export interface RedisSubscriberClient {
-  subscribe(...channels: string[]): Promise<unknown>;
-  unsubscribe(...channels: string[]): Promise<unknown>;
-  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
-  on(event: 'ready', listener: () => void): unknown;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  quit(): Promise<unknown>;
-  disconnect(): void;
-}
+export type RedisStoreClient = IoredisClient | IoredisCluster | NodeRedisClient | NodeRedisCluster;
+export type { IoredisClient, IoredisCluster, NodeRedisClient, NodeRedisCluster };
 
 /** Settings of a Redis store. */
 export interface RedisStoreOptions {
-  /** The app's ioredis client (`Redis` or `Cluster`); the store never closes it. */
+  /** The app's Redis client (ioredis or node-redis, one server or a cluster); the store never closes it. */
   readonly client: RedisStoreClient;
   /** Put before every Redis key and channel of the store. Default 'trpc-messages:'. */
   readonly prefix?: string;
@@ -55,127 +52,6 @@ export interface RedisStoreOptions {
   readonly onDrop?: (event: DropEvent) => void;
 }
 
-/** A Lua script, run by its SHA1 (EVALSHA); Redis is sent the source only when it lacks it. */
-interface Script {
-  readonly source: string;
-  readonly sha1: string;
-}
-
-const script = (source: string): Script => ({
-  source,
-  sha1: bytesToHex(sha1(utf8(source))),
-});
-
-// One step of a key, atomic: KEYS[1] the list of messages, KEYS[2] the hash of their leases.
-// ARGV: the most messages kept, the TTL in seconds, the channel, what to hand out, the lease's
-// holder ('' for none), its length in ms, the number of acknowledged ids, those ids, then the
-// messages to add. Returns the messages handed out and those trimmed away (to report them).
-// Appends are published with the holder they are leased to ('' for none).
-// A lease is "<holder> <until, in ms of Redis's clock>": every instance sees one clock.
-// RPUSH takes the messages in chunks because Lua's unpack has a limit of a few thousand values.
-const COMMIT = script(`
-local list, leases = KEYS[1], KEYS[2]
-local holder, handOut = ARGV[5], ARGV[4]
-local firstAdded = 8 + tonumber(ARGV[7])
-local handsOut = handOut == 'own' or handOut == 'all'
-local now, lease = 0, ''
-if holder ~= '' then
-  local time = redis.call('TIME')
-  now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-  lease = holder .. ' ' .. (now + tonumber(ARGV[6]))
-end
--- An element is a one-message list of message-codec, [["<id>",…]]; ids need no JSON escapes.
-local function idOf(message) return string.match(message, '^%[%["([^"]+)"') end
-
--- The list as this step leaves it, read once, when acknowledgements or a hand-out need it.
--- Removing a list's last element, or a hash's last field, deletes the key: nothing is left over.
-local current = {}
-if firstAdded > 8 or handsOut then current = redis.call('LRANGE', list, 0, -1) end
-if firstAdded > 8 then
-  local acked, kept = {}, {}
-  for i = 8, firstAdded - 1 do acked[ARGV[i]] = true end
-  for _, message in ipairs(current) do
-    local id = idOf(message)
-    if id and acked[id] then
-      redis.call('LREM', list, 1, message)
-      redis.call('HDEL', leases, id)
-    else
-      kept[#kept + 1] = message
-    end
-  end
-  current = kept
-end
-
-local trimmed = {}
-local held = {}
-if #ARGV >= firstAdded then
-  local length = 0
-  for first = firstAdded, #ARGV, 1000 do
-    length = redis.call('RPUSH', list, unpack(ARGV, first, math.min(first + 999, #ARGV)))
-  end
-  for i = firstAdded, #ARGV do
-    current[#current + 1] = ARGV[i]
-    local id = idOf(ARGV[i])
-    if id and holder ~= '' then held[id] = lease end
-  end
-  -- What this step hands out gets its lease there, in one HSET; the rest gets it now.
-  if holder ~= '' and not handsOut then
-    for i = firstAdded, #ARGV do
-      local id = idOf(ARGV[i])
-      if id then redis.call('HSET', leases, id, lease) end
-    end
-    redis.call('EXPIRE', leases, ARGV[2])
-  end
-  local excess = length - tonumber(ARGV[1])
-  if excess > 0 then
-    trimmed = redis.call('LRANGE', list, 0, excess - 1)
-    redis.call('LTRIM', list, excess, -1)
-    for _, message in ipairs(trimmed) do
-      local id = idOf(message)
-      if id then redis.call('HDEL', leases, id) end
-    end
-    if handsOut then
-      -- current was the whole list: keep what the trim kept.
-      local rest = {}
-      for i = #current - (length - excess) + 1, #current do rest[#rest + 1] = current[i] end
-      current = rest
-    end
-  end
-  redis.call('EXPIRE', list, ARGV[2])
-  -- Messages handed out as they are added are on their way already: no news to watchers.
-  if handOut == 'none' then redis.call('PUBLISH', ARGV[3], holder) end
-end
-
-local out = {}
-if handOut == 'take' then
-  out = redis.call('LRANGE', list, 0, -1)
-  if #out > 0 then redis.call('DEL', list, leases) end
-elseif handsOut and #current > 0 then
-  local fields = redis.call('HGETALL', leases)
-  for i = 1, #fields, 2 do
-    if held[fields[i]] == nil then held[fields[i]] = fields[i + 1] end
-  end
-  local renewed = {}
-  for _, message in ipairs(current) do
-    local id = idOf(message)
-    if id then
-      local by, untilMs = string.match(held[id] or '', '^(%S+) (%d+)$')
-      if by == holder or (handOut == 'all' and (by == nil or tonumber(untilMs) <= now)) then
-        out[#out + 1] = message
-        renewed[#renewed + 1] = id
-        renewed[#renewed + 1] = lease
-      end
-    end
-  end
-  for first = 1, #renewed, 1000 do
-    redis.call('HSET', leases, unpack(renewed, first, math.min(first + 999, #renewed)))
-  end
-  -- Leases last seconds: kept as long as the messages, they never outlive their use.
-  if #renewed > 0 then redis.call('EXPIRE', leases, ARGV[2]) end
-end
-return { out, trimmed }
-`);
-
 /**
  * Messages in Redis, shared by every instance of the app; each operation is one atomic round
  * trip (a Lua script, or LRANGE for a peek), and appends of free messages are published so that
@@ -184,11 +60,13 @@ return { out, trimmed }
  * Layout: each key's messages are one Redis list, `${prefix}{${key}}`, oldest first, one
  * message per element in the compact JSON of message-codec; their leases are a hash beside it,
  * `${prefix}{${key}}:leases`, message id to "<holder> <until ms>". Both expire `ttlSeconds` after
- * the key's last append. Appends are published on a channel named as the list. The key sits in a
+ * the key's last append. Appends are published on a channel named as the list: by PUBLISH on one
+ * server, by SPUBLISH on a cluster, so that only the key's shard hears them. The key sits in a
  * hash tag (the braces) so that all a key owns stays in one Redis Cluster slot.
  */
 export class RedisStore implements MessageStore {
-  readonly #client: RedisStoreClient;
+  readonly #connection: RedisConnection;
+  readonly #commit: Script;
   readonly #prefix: string;
   readonly #ttlSeconds: number;
   readonly #maxMessagesPerKey: number;
@@ -198,11 +76,14 @@ export class RedisStore implements MessageStore {
   readonly #listeners = new Map<string, Set<(heldBy: string | undefined) => void>>();
   /** Channels left unwatched while Redis was away, to unsubscribe once it is back. */
   readonly #stale = new Set<string>();
-  #subscriber: RedisSubscriberClient | undefined;
+  #subscriber: RedisSubscriber | undefined;
   #resubscribeWhenReady = false;
 
   constructor(options: RedisStoreOptions) {
-    this.#client = options.client;
+    const { client } = options;
+    this.#connection =
+      'evalsha' in client ? ioredisConnection(client) : nodeRedisConnection(client);
+    this.#commit = this.#connection.cluster ? COMMIT_SHARDED : COMMIT;
     this.#prefix = options.prefix ?? 'trpc-messages:';
     if (/[{}]/.test(this.#prefix)) {
       // Redis Cluster would hash the prefix's braces instead of the key's.
@@ -215,7 +96,8 @@ export class RedisStore implements MessageStore {
   }
 
   async peek(key: string): Promise<StoredMessage[]> {
-    return decodeList(await this.#timed(() => this.#client.lrange(this.#redisKey(key), 0, -1)));
+    const list = this.#redisKey(key);
+    return decodeList(await this.#timed((signal) => this.#connection.lrange(list, 0, -1, signal)));
   }
 
   async commit(key: string, change: StoreChange): Promise<StoredMessage[]> {
@@ -224,18 +106,19 @@ export class RedisStore implements MessageStore {
     // Nothing to change and nothing to hand out: no round trip.
     if (added.length === 0 && acked.length === 0 && handOut === 'none') return [];
     const list = this.#redisKey(key);
-    const args: (string | number)[] = [
-      this.#maxMessagesPerKey,
-      this.#ttlSeconds,
+    const args: string[] = [
+      String(this.#maxMessagesPerKey),
+      String(this.#ttlSeconds),
       list,
       handOut,
       lease?.holder ?? '',
-      lease?.ms ?? 0,
-      acked.length,
+      String(lease?.ms ?? 0),
+      String(acked.length),
       ...acked,
     ];
     for (const message of added) args.push(encodeMessages([message]));
-    const reply = await this.#timed(() => this.#run(COMMIT, [list, `${list}:leases`], args));
+    const keys = [list, `${list}:leases`];
+    const reply = await this.#timed((signal) => this.#run(this.#commit, keys, args, signal));
     const [handedOut, trimmed] = Array.isArray(reply) ? reply : [];
     this.#drops.emit({ key, messages: decodeList(trimmed), reason: 'overflow' });
     return decodeList(handedOut);
@@ -247,7 +130,8 @@ export class RedisStore implements MessageStore {
 
   /**
    * Also calls `listener` (with no holder) once the subscription is live, and again after the
-   * subscriber reconnects: an append made before either may have gone unheard. A listener that throws is
+   * subscriber reconnects, if the key holds messages then: an append made before either may have
+   * gone unheard (the check is one LRANGE of the list's first element). A listener that throws is
    * reported as an uncaught exception, like any event listener's, without disturbing the others.
    */
   watch(key: string, listener: (heldBy: string | undefined) => void): () => void {
@@ -293,22 +177,28 @@ export class RedisStore implements MessageStore {
   async #run(
     script: Script,
     keys: readonly string[],
-    args: readonly (string | number)[],
+    args: readonly string[],
+    signal: AbortSignal,
   ): Promise<unknown> {
     try {
-      return await this.#client.evalsha(script.sha1, keys.length, ...keys, ...args);
+      return await this.#connection.evalsha(script.sha1, keys, args, signal);
     } catch (error) {
       if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
-      return this.#client.eval(script.source, keys.length, ...keys, ...args);
+      return this.#connection.eval(script.source, keys, args, signal);
     }
   }
 
-  /** What `send` resolves to, or a rejection once Redis has kept us waiting too long. */
-  #timed<T>(send: () => Promise<T>): Promise<T> {
+  /**
+   * What `send` resolves to, or a rejection once Redis has kept us waiting too long; then
+   * `send`'s signal aborts, which withdraws a command not sent yet where the client can.
+   */
+  #timed<T>(send: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const ms = this.#commandTimeoutMs;
+    const abort = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
+        abort.abort();
         reject(
           new Error(
             `trpc-messages: Redis did not answer within ${ms}ms; check that it is up and reachable, or raise commandTimeoutMs`,
@@ -318,36 +208,37 @@ export class RedisStore implements MessageStore {
     });
     // The race handles a reply that comes after the timeout, even a rejection; an async
     // wrapper turns a synchronous throw of the client into a rejection.
-    return Promise.race([(async () => send())(), timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([(async () => send(abort.signal))(), timeout]).finally(() =>
+      clearTimeout(timer),
+    );
   }
 
   /** The subscriber connection, opened on the first watch. */
-  #connectedSubscriber(): RedisSubscriberClient {
+  #connectedSubscriber(): RedisSubscriber {
     if (this.#subscriber) return this.#subscriber;
-    const subscriber = this.#client.duplicate();
-    this.#subscriber = subscriber;
-    // The app's own client reports the same connection errors; here they only mean a retry.
-    subscriber.on('error', () => {});
-    subscriber.on('message', (channel, heldBy) => this.#notify([channel], heldBy || undefined));
-    subscriber.on('ready', () => {
-      if (this.#subscriber !== subscriber) return;
-      // After a reconnect (or a failed subscribe) subscribe anew: ioredis resubscribes what it
-      // knew, but this tells when it is done, so the listeners look for what they missed.
-      if (this.#resubscribeWhenReady) this.#subscribe([...this.#listeners.keys()]);
-      this.#resubscribeWhenReady = true;
-      const stale = [...this.#stale].filter((channel) => !this.#listeners.has(channel));
-      this.#stale.clear();
-      this.#unsubscribe(stale);
+    const subscriber = this.#connection.subscriber({
+      message: (channel, heldBy) => this.#notify([channel], heldBy || undefined),
+      ready: () => {
+        if (this.#subscriber !== subscriber) return;
+        // After a reconnect (or a failed subscribe) subscribe anew: the clients resubscribe what
+        // they knew, but this tells when it is done, so the listeners look for what they missed.
+        if (this.#resubscribeWhenReady) this.#subscribe([...this.#listeners.keys()]);
+        this.#resubscribeWhenReady = true;
+        const stale = [...this.#stale].filter((channel) => !this.#listeners.has(channel));
+        this.#stale.clear();
+        this.#unsubscribe(stale);
+      },
     });
+    this.#subscriber = subscriber;
     return subscriber;
   }
 
   #subscribe(channels: readonly string[]): void {
     if (channels.length === 0) return;
     const subscriber = this.#connectedSubscriber();
-    subscriber.subscribe(...channels).then(
+    subscriber.subscribe(channels).then(
       () => {
-        if (this.#subscriber === subscriber) this.#notify(channels);
+        if (this.#subscriber === subscriber) this.#notifyWaiting(channels);
       },
       () => {
         if (this.#subscriber === subscriber) this.#resubscribeWhenReady = true;
@@ -355,10 +246,25 @@ export class RedisStore implements MessageStore {
     );
   }
 
+  /**
+   * Tells the listeners of each channel whose list holds messages (or could not be read): they
+   * may have been appended before the subscription was live, unheard. An empty list says nothing.
+   */
+  #notifyWaiting(channels: readonly string[]): void {
+    for (const channel of channels) {
+      this.#timed((signal) => this.#connection.lrange(channel, 0, 0, signal)).then(
+        (first) => {
+          if (!Array.isArray(first) || first.length > 0) this.#notify([channel]);
+        },
+        () => this.#notify([channel]),
+      );
+    }
+  }
+
   #unsubscribe(channels: readonly string[]): void {
     const subscriber = this.#subscriber;
     if (subscriber === undefined || channels.length === 0) return;
-    subscriber.unsubscribe(...channels).catch(() => {
+    subscriber.unsubscribe(channels).catch(() => {
       if (this.#subscriber === subscriber) for (const channel of channels) this.#stale.add(channel);
     });
   }
@@ -369,7 +275,7 @@ export class RedisStore implements MessageStore {
         try {
           listener(heldBy);
         } catch (error) {
-          // Thrown later, not into ioredis's reply parser.
+          // Thrown later, not into the client's reply parser.
           queueMicrotask(() => {
             throw error;
           });

@@ -59,7 +59,6 @@ export interface RequestMessagesSetup<Tags extends TagMap> {
 export function createFromRequest<Tags extends TagMap>(setup: RequestMessagesSetup<Tags>) {
   const { storage, messageOptions, reporter } = setup;
   const production = inProduction();
-  const reportRecovered = (error: unknown) => reporter.report(error);
   const noneInline = encodeInline([], setup.leaseMs);
   let persistMissingWarned = false;
 
@@ -77,6 +76,10 @@ export function createFromRequest<Tags extends TagMap>(setup: RequestMessagesSet
     // Streamed batches and subscriptions send their headers before the procedures run.
     const headersFirst = info?.accept === 'application/jsonl' || info?.type === 'subscription';
     const consumes = info?.calls.some((call) => call.procedure === setup.consume) ?? false;
+    // Failures the storage recovers from (a store that is down, under fallback) belong to the
+    // request: named by its calls' paths, as tRPC names a batch ('a,b').
+    const paths = info?.calls.map((call) => call.path).join(',') || undefined;
+    const reportRecovered = (error: unknown) => reporter.report(error, paths);
     if (consumes) exchange.setHeader('cache-control', 'no-store');
     // A client with the kit's link names its tab and says what its response may carry.
     const client = parseClientHeader(exchange.requestHeader(CLIENT_HEADER));

@@ -252,7 +252,7 @@ describe('fallbackStorage reads the store only for browsers it gave a session', 
     expect(texts((await browser.request((m) => m.consume())).result)).toEqual(sent.slice(inCookie));
   });
 
-  it('keeps in the cookie what the store cannot take while it is down, dropping the oldest', async () => {
+  it('keeps in the cookie what the store cannot take while it is down, oldest first, dropping the newest that do not fit', async () => {
     const errors: unknown[] = [];
     const { browser, state } = setup();
     state.down = true;
@@ -266,9 +266,29 @@ describe('fallbackStorage reads the store only for browsers it gave a session', 
     expect(errors).toEqual([new Error('down')]);
     const kept = cookieOf(browser)?.messages.map((m) => m.message) ?? [];
     expect(kept.length).toBeGreaterThan(0);
-    expect([...texts(unstored), ...kept]).toEqual(sent);
+    expect([...kept, ...texts(unstored)]).toEqual(sent);
     state.down = false;
     expect(texts((await browser.request((m) => m.consume())).result)).toEqual(kept);
+  });
+
+  it("keeps the cookie's own messages while the store is down: newer ones that do not fit after them are dropped", async () => {
+    const { browser, state } = setup();
+    const held = ['held 1', 'held 2', 'held 3'];
+    await browser.request((m) => {
+      for (const text of held) m.info(text);
+    });
+    state.down = true;
+    const sent = overflowing();
+    const { unstored } = await browser.request(
+      (m) => {
+        for (const text of sent) m.info(text);
+      },
+      { onError: () => {} },
+    );
+    const kept = cookieOf(browser)?.messages.map((m) => m.message) ?? [];
+    expect(kept.slice(0, held.length)).toEqual(held);
+    expect([...kept.slice(held.length), ...texts(unstored)]).toEqual(sent);
+    expect(texts(unstored).length).toBeGreaterThan(0);
   });
 });
 

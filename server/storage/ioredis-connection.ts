@@ -1,0 +1,97 @@
+import { eachChannel, type RedisConnection, type SubscriberEvents } from './redis-connection.js';
+
+/** The commands of an ioredis client (`Redis` or `Cluster`) a Redis store sends. */
+interface IoredisCommands {
+  evalsha(sha1: string, numkeys: number, ...args: string[]): Promise<unknown>;
+  eval(script: string, numkeys: number, ...args: string[]): Promise<unknown>;
+  lrange(key: string, start: number, stop: number): Promise<string[]>;
+}
+
+/**
+ * The part of an ioredis `Redis` client a Redis store uses. Typed here, not imported, so the
+ * library needs ioredis only in the apps that pass a client.
+ */
+export interface IoredisClient extends IoredisCommands {
+  /** A new connection with the same options: the store's subscriber. */
+  duplicate(): IoredisSubscriber;
+}
+
+/** The part of an ioredis `Cluster` client a Redis store uses. */
+export interface IoredisCluster extends IoredisCommands {
+  /** The cluster's nodes: told apart from a `Redis` client by this. */
+  nodes(role?: 'all' | 'master' | 'slave'): unknown[];
+  /** A new cluster client with the same nodes; the store's has sharded subscribers. */
+  duplicate(
+    overrideStartupNodes?: never[],
+    overrideOptions?: { shardedSubscribers?: boolean },
+  ): IoredisClusterSubscriber;
+}
+
+/** The part of an ioredis connection a Redis store's subscriber uses. */
+export interface IoredisSubscriber {
+  subscribe(...channels: string[]): Promise<unknown>;
+  unsubscribe(...channels: string[]): Promise<unknown>;
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
+
+/** The part of an ioredis cluster client a Redis store's sharded subscriber uses. */
+export interface IoredisClusterSubscriber {
+  ssubscribe(...channels: string[]): Promise<unknown>;
+  sunsubscribe(...channels: string[]): Promise<unknown>;
+  on(event: 'smessage', listener: (channel: string, message: string) => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
+
+/**
+ * A Redis store's connection through ioredis. ioredis cannot withdraw a command once queued, so
+ * the abort signals are not used: a command that timed out may still run when Redis is back
+ * unless the client has `enableOfflineQueue: false`.
+ */
+export function ioredisConnection(client: IoredisClient | IoredisCluster): RedisConnection {
+  const commands: IoredisCommands = client;
+  return {
+    cluster: 'nodes' in client,
+    evalsha: (sha1, keys, args) => commands.evalsha(sha1, keys.length, ...keys, ...args),
+    eval: (source, keys, args) => commands.eval(source, keys.length, ...keys, ...args),
+    lrange: (key, start, stop) => commands.lrange(key, start, stop),
+    subscriber: (events) =>
+      'nodes' in client ? clusterSubscriber(client, events) : serverSubscriber(client, events),
+  };
+}
+
+function serverSubscriber(client: IoredisClient, events: SubscriberEvents) {
+  const subscriber = client.duplicate();
+  // The app's own client reports the same connection errors; here they only mean a retry.
+  subscriber.on('error', () => {});
+  subscriber.on('message', (channel, message) => events.message(channel, message));
+  subscriber.on('ready', () => events.ready());
+  return {
+    subscribe: (channels: readonly string[]) => subscriber.subscribe(...channels),
+    unsubscribe: (channels: readonly string[]) => subscriber.unsubscribe(...channels),
+    quit: () => subscriber.quit(),
+    disconnect: () => subscriber.disconnect(),
+  };
+}
+
+function clusterSubscriber(client: IoredisCluster, events: SubscriberEvents) {
+  // One subscriber connection per master, each subscribed to its own slots' channels.
+  const subscriber = client.duplicate([], { shardedSubscribers: true });
+  subscriber.on('error', () => {});
+  subscriber.on('smessage', (channel, message) => events.message(channel, message));
+  subscriber.on('ready', () => events.ready());
+  return {
+    subscribe: (channels: readonly string[]) =>
+      eachChannel(channels, (channel) => subscriber.ssubscribe(channel)),
+    unsubscribe: (channels: readonly string[]) =>
+      eachChannel(channels, (channel) => subscriber.sunsubscribe(channel)),
+    quit: () => subscriber.quit(),
+    disconnect: () => subscriber.disconnect(),
+  };
+}

@@ -1,0 +1,131 @@
+import { sha1 } from '@noble/hashes/legacy.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { utf8 } from './utf8.js';
+
+/** A Lua script, run by its SHA1 (EVALSHA); Redis is sent the source only when it lacks it. */
+export interface Script {
+  readonly source: string;
+  readonly sha1: string;
+}
+
+const script = (source: string): Script => ({
+  source,
+  sha1: bytesToHex(sha1(utf8(source))),
+});
+
+// One step of a key, atomic: KEYS[1] the list of messages, KEYS[2] the hash of their leases.
+// ARGV: the most messages kept, the TTL in seconds, the channel, what to hand out, the lease's
+// holder ('' for none), its length in ms, the number of acknowledged ids, those ids, then the
+// messages to add. Returns the messages handed out and those trimmed away (to report them).
+// Appends are published with the holder they are leased to ('' for none): by PUBLISH on a single
+// server, by SPUBLISH on a cluster, where the channel (named as the list) is heard on its shard alone.
+// A lease is "<holder> <until, in ms of Redis's clock>": every instance sees one clock.
+// RPUSH takes the messages in chunks because Lua's unpack has a limit of a few thousand values.
+const commitScript = (publish: 'PUBLISH' | 'SPUBLISH'): Script =>
+  script(`
+local list, leases = KEYS[1], KEYS[2]
+local holder, handOut = ARGV[5], ARGV[4]
+local firstAdded = 8 + tonumber(ARGV[7])
+local handsOut = handOut == 'own' or handOut == 'all'
+local now, lease = 0, ''
+if holder ~= '' then
+  local time = redis.call('TIME')
+  now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  lease = holder .. ' ' .. (now + tonumber(ARGV[6]))
+end
+-- An element is a one-message list of message-codec, [["<id>",…]]; ids need no JSON escapes.
+local function idOf(message) return string.match(message, '^%[%["([^"]+)"') end
+
+-- The list as this step leaves it, read once, when acknowledgements or a hand-out need it.
+-- Removing a list's last element, or a hash's last field, deletes the key: nothing is left over.
+local current = {}
+if firstAdded > 8 or handsOut then current = redis.call('LRANGE', list, 0, -1) end
+if firstAdded > 8 then
+  local acked, kept = {}, {}
+  for i = 8, firstAdded - 1 do acked[ARGV[i]] = true end
+  for _, message in ipairs(current) do
+    local id = idOf(message)
+    if id and acked[id] then
+      redis.call('LREM', list, 1, message)
+      redis.call('HDEL', leases, id)
+    else
+      kept[#kept + 1] = message
+    end
+  end
+  current = kept
+end
+
+local trimmed = {}
+local held = {}
+if #ARGV >= firstAdded then
+  local length = 0
+  for first = firstAdded, #ARGV, 1000 do
+    length = redis.call('RPUSH', list, unpack(ARGV, first, math.min(first + 999, #ARGV)))
+  end
+  for i = firstAdded, #ARGV do
+    current[#current + 1] = ARGV[i]
+    local id = idOf(ARGV[i])
+    if id and holder ~= '' then held[id] = lease end
+  end
+  -- What this step hands out gets its lease there, in one HSET; the rest gets it now.
+  if holder ~= '' and not handsOut then
+    for i = firstAdded, #ARGV do
+      local id = idOf(ARGV[i])
+      if id then redis.call('HSET', leases, id, lease) end
+    end
+    redis.call('EXPIRE', leases, ARGV[2])
+  end
+  local excess = length - tonumber(ARGV[1])
+  if excess > 0 then
+    trimmed = redis.call('LRANGE', list, 0, excess - 1)
+    redis.call('LTRIM', list, excess, -1)
+    for _, message in ipairs(trimmed) do
+      local id = idOf(message)
+      if id then redis.call('HDEL', leases, id) end
+    end
+    if handsOut then
+      -- current was the whole list: keep what the trim kept.
+      local rest = {}
+      for i = #current - (length - excess) + 1, #current do rest[#rest + 1] = current[i] end
+      current = rest
+    end
+  end
+  redis.call('EXPIRE', list, ARGV[2])
+  -- Messages handed out as they are added are on their way already: no news to watchers.
+  if handOut == 'none' then redis.call('${publish}', ARGV[3], holder) end
+end
+
+local out = {}
+if handOut == 'take' then
+  out = redis.call('LRANGE', list, 0, -1)
+  if #out > 0 then redis.call('DEL', list, leases) end
+elseif handsOut and #current > 0 then
+  local fields = redis.call('HGETALL', leases)
+  for i = 1, #fields, 2 do
+    if held[fields[i]] == nil then held[fields[i]] = fields[i + 1] end
+  end
+  local renewed = {}
+  for _, message in ipairs(current) do
+    local id = idOf(message)
+    if id then
+      local by, untilMs = string.match(held[id] or '', '^(%S+) (%d+)$')
+      if by == holder or (handOut == 'all' and (by == nil or tonumber(untilMs) <= now)) then
+        out[#out + 1] = message
+        renewed[#renewed + 1] = id
+        renewed[#renewed + 1] = lease
+      end
+    end
+  end
+  for first = 1, #renewed, 1000 do
+    redis.call('HSET', leases, unpack(renewed, first, math.min(first + 999, #renewed)))
+  end
+  -- Leases last seconds: kept as long as the messages, they never outlive their use.
+  if #renewed > 0 then redis.call('EXPIRE', leases, ARGV[2]) end
+end
+return { out, trimmed }
+`);
+
+/** The step of a key on a single Redis server: appends are published with PUBLISH. */
+export const COMMIT = commitScript('PUBLISH');
+/** The step of a key on a Redis Cluster: appends are published on the key's shard (SPUBLISH). */
+export const COMMIT_SHARDED = commitScript('SPUBLISH');
