@@ -85,6 +85,10 @@ export async function requestsPerFlashingMutation(withLink: boolean): Promise<nu
   if (withLink) await client.messages.ack.mutate();
   await consumer.consume();
   stop();
+  // Nothing left to keep the process alive: the cache's garbage-collection timers (5 minutes)
+  // and the client's keep-alive connections.
+  queryClient.clear();
+  server.closeAllConnections();
   server.close();
   await page.close();
   return counted;

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
@@ -18,11 +17,26 @@ import {
 } from '../test/fixtures/redis-commands.js';
 import { type RedisServer, startRedisServer } from '../test/fixtures/redis-server.js';
 import { cookieHeader, mergeCookies } from './cookie-header.js';
+import {
+  type ConcurrentSaves,
+  concurrentSaves,
+  type FlowApp,
+  flashFlow,
+  flashOnce,
+  PEER_APPS,
+  type PeerApp,
+} from './flash-flow.js';
 import type { HttpApp, ServerReport } from './http-server.js';
+import { median } from './measure.js';
+import { canPin, LOAD_CORES, pin, pinned, SERVER_CORE } from './pinning.js';
+
+/** Every app the HTTP benchmark runs: bare tRPC, ours with each storage, and the peers. */
+export type BenchApp = HttpApp | PeerApp;
+
+/** The apps that keep their sessions in Redis, on the redis-server the bench starts. */
+const onRedis = (app: BenchApp) => app === 'redis' || app === 'express-redis';
 
 const CONNECTIONS = 10;
-/** The core the servers run on when pinned (see pinServers). */
-const SERVER_CORE = '0';
 // A fresh server needs 2 to 4 s of load for its JIT to settle here (its first 2 s ran at half
 // speed), so 1 s was not enough; the median round discards what is left.
 const WARM_UP_SECONDS = 3;
@@ -48,7 +62,7 @@ type Budget = 'requests' | 'flashes';
 /** One measured load: the app that serves it and the calls each connection repeats in turn. */
 interface HttpCase {
   readonly name: string;
-  readonly app: HttpApp;
+  readonly app: BenchApp;
   /**
    * Gets the cookies the calls carry from the running server, checks them, returns the calls
    * every connection repeats, or a maker of each connection's own.
@@ -66,7 +80,7 @@ interface HttpCase {
 /** Requests per second the server sustained in one case. */
 export interface HttpFigure {
   readonly name: string;
-  readonly app: HttpApp;
+  readonly app: BenchApp;
   readonly budget: Budget | undefined;
   /** HTTP requests per flash, for loads that flash. */
   readonly requestsPerFlash: number | undefined;
@@ -92,6 +106,20 @@ export interface HttpFigure {
   readonly cpuPerRequest: number;
   /** The redis app's round trips to Redis per request (INFO commandstats); undefined for others. */
   readonly redisRoundTrips: number | undefined;
+  /**
+   * Commands Redis ran per request (INFO commandstats, a script's own commands included, as
+   * Redis 7 counts them), for the apps on Redis; undefined for others.
+   */
+  readonly redisCommands: number | undefined;
+}
+
+/** What `benchHttp` measured: each case's figures, the concurrent saves, the scale-out. */
+export interface HttpBench {
+  readonly figures: HttpFigure[];
+  /** Per flow app: the messages one session was shown of those saved in bursts at once. */
+  readonly concurrent: ReadonlyArray<{ readonly app: FlowApp } & ConcurrentSaves>;
+  /** The redis app's inline flashes with 1, 2 and 4 instances on one Redis. */
+  readonly scale: readonly HttpFigure[];
 }
 
 const SAVE_BODY = JSON.stringify({ title: 'Write the benchmark' });
@@ -263,13 +291,30 @@ function serverStorageCases(app: 'server' | 'redis'): HttpCase[] {
       },
     },
     // Browsers whose sessions start empty.
-    ...inlineFlashCases(app, async (origin) => {
-      const session = await sessionCookie(origin);
-      check((await consumeCount(origin, session)) === 2, 'the session did not hold its messages');
-      return session;
-    }),
+    ...inlineFlashCases(app, (origin) => redisBrowser(origin)),
   ];
 }
+
+/** A browser whose session on a server storage holds a cookie and starts empty. */
+async function redisBrowser(origin: string): Promise<string> {
+  const session = await sessionCookie(origin);
+  check((await consumeCount(origin, session)) === 2, 'the session did not hold its messages');
+  return session;
+}
+
+/** Whether `httpCase` is the flash flow's: after it, the app takes the concurrent saves. */
+const isFlow = (httpCase: HttpCase) => httpCase.name.startsWith('flash flow: ');
+
+/** The apps of the flash flow, ours first, and what the tables call them. */
+const FLOW_APPS: readonly FlowApp[] = ['server', 'redis', 'cookie', ...PEER_APPS];
+export const FLOW_NAMES: Readonly<Record<FlowApp, string>> = {
+  server: 'trpc-messages, memory store',
+  redis: 'trpc-messages, Redis',
+  cookie: 'trpc-messages, cookie',
+  express: 'Express + express-session + connect-flash, memory store',
+  'express-redis': 'Express + express-session + connect-flash, connect-redis',
+  fastify: 'Fastify + @fastify/session + @fastify/flash, memory store',
+};
 
 const cases: readonly HttpCase[] = [
   { name: 'bare: save', app: 'bare', calls: async () => [save()] },
@@ -295,6 +340,19 @@ const cases: readonly HttpCase[] = [
       return [consume(cookie)];
     },
   },
+  // The flash flow on ours and on the peers, the same load: each connection a browser that
+  // saves (a flash) and then shows it.
+  ...FLOW_APPS.map(
+    (app): HttpCase => ({
+      name: `flash flow: ${FLOW_NAMES[app]}`,
+      app,
+      requestsPerFlash: 2,
+      calls: async (origin) => {
+        check((await flashOnce(origin, app)) === 1, `${app} did not show the message it saved`);
+        return flashFlow(app);
+      },
+    }),
+  ),
 ];
 
 /** A benchmark server process, serving one app. */
@@ -314,20 +372,14 @@ interface ServerProcess {
  * request's cost as everything trpc-messages does, and made rounds vary by 10%.
  */
 function pinServers(): boolean {
-  if (availableParallelism() < 2 || spawnSync('taskset', ['--version']).error) {
+  if (!canPin()) {
     console.warn(
       '\nbench: taskset or a second core is missing: the servers are NOT pinned to a core\n',
     );
     return false;
   }
-  pin(process.pid, `1-${availableParallelism() - 1}`);
+  pin(process.pid, LOAD_CORES);
   return true;
-}
-
-/** Moves the process `pid` (all its threads) to the cores `cpuList`, e.g. '0' or '1-3'. */
-function pin(pid: number, cpuList: string): void {
-  const done = spawnSync('taskset', ['--all-tasks', '--cpu-list', '--pid', cpuList, String(pid)]);
-  if (done.status !== 0) throw new Error(`bench: taskset failed: ${done.stderr.toString()}`);
 }
 
 /**
@@ -337,21 +389,22 @@ function pin(pid: number, cpuList: string): void {
  * towards 1. One process per app keeps the apps' heaps and JIT state apart.
  */
 async function startServer(
-  app: HttpApp,
-  pinned: boolean,
+  app: BenchApp,
+  pinning: boolean,
   args: readonly string[] = [],
 ): Promise<ServerProcess> {
+  const script = (PEER_APPS as readonly string[]).includes(app) ? 'peer-server' : 'http-server';
   const node = [
     process.execPath,
     '--import',
     'tsx',
     // BENCH_SERVER_FLAGS passes node flags to the servers, such as --cpu-prof to profile them.
     ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),
-    fileURLToPath(new URL('./http-server.ts', import.meta.url)),
+    fileURLToPath(new URL(`./${script}.ts`, import.meta.url)),
     app,
     ...args,
   ];
-  const [command, ...rest] = pinned ? ['taskset', '--cpu-list', SERVER_CORE, ...node] : node;
+  const [command, ...rest] = pinned(node, SERVER_CORE, pinning);
   const child = spawn(command as string, rest, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },
@@ -374,7 +427,7 @@ async function startServer(
   };
 }
 
-function nextReport(child: ChildProcess, app: HttpApp): Promise<ServerReport> {
+function nextReport(child: ChildProcess, app: BenchApp): Promise<ServerReport> {
   return new Promise((resolve, reject) => {
     const exited = (code: number | null) =>
       reject(new Error(`bench: the ${app} server exited (code ${code}); see its output above`));
@@ -388,13 +441,17 @@ function nextReport(child: ChildProcess, app: HttpApp): Promise<ServerReport> {
 
 /** Runs autocannon on `calls`, failing on any error or non-2xx response. */
 async function load(
-  origin: string,
+  servers: readonly ServerProcess[],
   calls: Call[] | Connection,
   seconds: number,
 ): Promise<autocannon.Result> {
   const requests = typeof calls === 'function' ? calls() : calls;
   const result = await autocannon({
-    url: origin,
+    // Several servers: autocannon spreads the connections over them in turn (it takes a list,
+    // which its types do not say).
+    url: (servers.length === 1
+      ? (servers[0] as ServerProcess).origin
+      : servers.map((server) => server.origin)) as string,
     connections: CONNECTIONS,
     pipelining: 1,
     duration: seconds,
@@ -427,10 +484,10 @@ function fromEnv(name: string, fallback: number): number {
 /** One case's load on its server, and what it measured so far. */
 interface Run {
   readonly name: string;
-  readonly app: HttpApp;
+  readonly app: BenchApp;
   readonly budget: Budget | undefined;
   readonly requestsPerFlash: number | undefined;
-  readonly server: ServerProcess;
+  readonly servers: readonly ServerProcess[];
   readonly calls: Call[] | Connection;
   readonly requestsPerSecond: number[];
   readonly ratios: number[];
@@ -439,17 +496,13 @@ interface Run {
   seconds: number;
   requests: number;
   redisRoundTrips: number;
+  redisCommands: number;
 }
 
 /** One measured load of a run: its requests/s and its server's CPU time per request. */
 interface Round {
   readonly requestsPerSecond: number;
   readonly cpuPerRequest: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 /**
@@ -469,36 +522,42 @@ async function startRedis(): Promise<RedisServer | undefined> {
   return startRedisServer();
 }
 
+/** The numbers of instances of the redis app the scale-out runs: all on one Redis. */
+const SCALE_INSTANCES = [1, 2, 4] as const;
+
 /**
  * Runs the HTTP throughput benchmark on loopback: bare tRPC's server throughout, and one app at a
- * time (the redis app on a redis-server the bench starts, if installed), each case warmed up, then
- * measured with autocannon in BENCH_ROUNDS (default 5) rounds of BENCH_SECONDS (default 3). In
- * each round every case runs right after a run of bare, and its ratio to bare is that pair's: on
- * a shared machine whose speed drifts by 10% from one minute to the next, pairs taken seconds
- * apart stay comparable. A case's figures are the medians of its rounds.
+ * time (the apps on Redis on a redis-server the bench starts, if installed), each case warmed up,
+ * then measured with autocannon in BENCH_ROUNDS (default 5) rounds of BENCH_SECONDS (default 3).
+ * In each round every case runs right after a run of bare, and its ratio to bare is that pair's:
+ * on a shared machine whose speed drifts by 10% from one minute to the next, pairs taken seconds
+ * apart stay comparable. A case's figures are the medians of its rounds. After an app's rounds,
+ * the apps of the flash flow take the concurrent saves; last, the redis app runs on 1, 2 and 4
+ * instances at once (BENCH_ONLY picks that by 'scale').
  */
-export async function benchHttp(): Promise<HttpFigure[]> {
+export async function benchHttp(): Promise<HttpBench> {
   const seconds = fromEnv('BENCH_SECONDS', 3);
   const rounds = fromEnv('BENCH_ROUNDS', 5);
   // BENCH_ONLY (a regular expression) picks cases by name, to study some; bare always runs.
   const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
-  const pinned = pinServers();
+  const pinning = pinServers();
   const redis = await startRedis();
-  if (redis && pinned) pin(redis.pid(), SERVER_CORE);
-  // Reads Redis's command counts around each round of the redis cases.
+  if (redis && pinning) pin(redis.pid(), SERVER_CORE);
+  // Reads Redis's command counts around each round of the cases on Redis.
   const redisAdmin = redis && new Redis(redis.url);
-  const bareServer = await startServer('bare', pinned);
-  const prepare = async (
-    { name, app, calls, budget, requestsPerFlash }: HttpCase,
-    server: ServerProcess,
+  const bareServer = await startServer('bare', pinning);
+  const newRun = async (
+    { name, app, budget, requestsPerFlash }: HttpCase,
+    servers: readonly ServerProcess[],
+    calls: Call[] | Connection,
   ): Promise<Run> => {
     const run: Run = {
       name,
       app,
       budget,
       requestsPerFlash,
-      server,
-      calls: await calls(server.origin),
+      servers,
+      calls,
       requestsPerSecond: [],
       ratios: [],
       cpuRatios: [],
@@ -506,19 +565,25 @@ export async function benchHttp(): Promise<HttpFigure[]> {
       seconds: 0,
       requests: 0,
       redisRoundTrips: 0,
+      redisCommands: 0,
     };
-    await load(server.origin, run.calls, WARM_UP_SECONDS);
+    await load(run.servers, run.calls, WARM_UP_SECONDS);
     return run;
   };
+  const prepare = async (httpCase: HttpCase, server: ServerProcess) =>
+    newRun(httpCase, [server], await httpCase.calls(server.origin));
+  const cpuOf = async (servers: readonly ServerProcess[]) =>
+    (await Promise.all(servers.map((server) => server.cpuMicroseconds()))).reduce((a, b) => a + b);
   const measure = async (run: Run): Promise<Round> => {
-    const meter = run.app === 'redis' ? redisAdmin : undefined;
+    const meter = onRedis(run.app) ? redisAdmin : undefined;
     const commandsBefore = meter && (await commandCounts(meter));
-    const cpuBefore = await run.server.cpuMicroseconds();
-    const result = await load(run.server.origin, run.calls, seconds);
-    const cpu = (await run.server.cpuMicroseconds()) - cpuBefore;
+    const cpuBefore = await cpuOf(run.servers);
+    const result = await load(run.servers, run.calls, seconds);
+    const cpu = (await cpuOf(run.servers)) - cpuBefore;
     if (meter && commandsBefore) {
       const ran = commandsBetween(commandsBefore, await commandCounts(meter));
       run.redisRoundTrips += scriptRoundTrips(ran);
+      run.redisCommands += Object.values(ran).reduce((a, b) => a + b, 0);
     }
     run.cpuMicroseconds += cpu;
     run.seconds += result.duration;
@@ -530,50 +595,83 @@ export async function benchHttp(): Promise<HttpFigure[]> {
     run.requestsPerSecond.push(round.requestsPerSecond);
     return round;
   };
+  const pairedRounds = async (appRuns: readonly Run[]) => {
+    for (let round = 0; round < rounds; round += 1) {
+      for (const run of appRuns) {
+        const before = await measure(bare);
+        const after = await measure(run);
+        run.ratios.push(after.requestsPerSecond / before.requestsPerSecond);
+        run.cpuRatios.push(before.cpuPerRequest / after.cpuPerRequest);
+      }
+    }
+  };
+  const [bareCase, ...appCases] = cases;
+  if (bareCase?.app !== 'bare') throw new Error('bench: the bare case must come first');
+  const bare = await prepare(bareCase, bareServer);
+  const figureOf = (run: Run): HttpFigure => ({
+    name: run.name,
+    app: run.app,
+    budget: run.budget,
+    requestsPerFlash: run.requestsPerFlash,
+    requestsPerSecond: median(run.requestsPerSecond),
+    lowest: Math.min(...run.requestsPerSecond),
+    highest: Math.max(...run.requestsPerSecond),
+    ratio: run === bare ? 1 : median(run.ratios),
+    cpuRatio: run === bare ? 1 : median(run.cpuRatios),
+    ratioSpread: run === bare ? [1, 1] : [Math.min(...run.ratios), Math.max(...run.ratios)],
+    serverCpu: run.cpuMicroseconds / (run.seconds * 1e6),
+    cpuPerRequest: run.cpuMicroseconds / run.requests,
+    redisRoundTrips: onRedis(run.app) ? run.redisRoundTrips / run.requests : undefined,
+    redisCommands: onRedis(run.app) ? run.redisCommands / run.requests : undefined,
+  });
+  const redisArgs = (app: BenchApp) => (redis && onRedis(app) ? [redis.url] : []);
   try {
-    const [bareCase, ...appCases] = cases;
-    if (bareCase?.app !== 'bare') throw new Error('bench: the bare case must come first');
-    const bare = await prepare(bareCase, bareServer);
     const runs: Run[] = [bare];
+    const concurrent: Array<{ app: FlowApp } & ConcurrentSaves> = [];
     // One app at a time, its server started for its cases and stopped after them: servers left
     // idle beside the measured one on its core made its first case of each round 15 to 30% slower.
     const apps = [...new Set(appCases.map((c) => c.app))];
     for (const app of apps) {
-      if (app === 'redis' && !redis) continue; // without redis-server
+      if (onRedis(app) && !redis) continue; // without redis-server
       const picked = appCases.filter((c) => c.app === app && (!only || only.test(c.name)));
       if (picked.length === 0) continue;
-      const server = await startServer(app, pinned, redis && app === 'redis' ? [redis.url] : []);
+      const server = await startServer(app, pinning, redisArgs(app));
       try {
         const appRuns: Run[] = [];
         for (const httpCase of picked) appRuns.push(await prepare(httpCase, server));
-        for (let round = 0; round < rounds; round += 1) {
-          for (const run of appRuns) {
-            const before = await measure(bare);
-            const after = await measure(run);
-            run.ratios.push(after.requestsPerSecond / before.requestsPerSecond);
-            run.cpuRatios.push(before.cpuPerRequest / after.cpuPerRequest);
-          }
-        }
+        await pairedRounds(appRuns);
         runs.push(...appRuns);
+        if (app !== 'bare' && FLOW_APPS.includes(app) && picked.some(isFlow)) {
+          concurrent.push({ app, ...(await concurrentSaves(server.origin, app)) });
+        }
       } finally {
         await server.close();
       }
     }
-    return runs.map((run) => ({
-      name: run.name,
-      app: run.app,
-      budget: run.budget,
-      requestsPerFlash: run.requestsPerFlash,
-      requestsPerSecond: median(run.requestsPerSecond),
-      lowest: Math.min(...run.requestsPerSecond),
-      highest: Math.max(...run.requestsPerSecond),
-      ratio: run === bare ? 1 : median(run.ratios),
-      cpuRatio: run === bare ? 1 : median(run.cpuRatios),
-      ratioSpread: run === bare ? [1, 1] : [Math.min(...run.ratios), Math.max(...run.ratios)],
-      serverCpu: run.cpuMicroseconds / (run.seconds * 1e6),
-      cpuPerRequest: run.cpuMicroseconds / run.requests,
-      redisRoundTrips: run.app === 'redis' ? run.redisRoundTrips / run.requests : undefined,
-    }));
+    const scale: HttpFigure[] = [];
+    if (redis && (!only || only.test('scale'))) {
+      for (const instances of SCALE_INSTANCES) {
+        const servers: ServerProcess[] = [];
+        try {
+          for (let i = 0; i < instances; i += 1) {
+            servers.push(await startServer('redis', pinning, redisArgs('redis')));
+          }
+          const [first] = servers as [ServerProcess];
+          const [inline] = inlineFlashCases('redis', (origin) => redisBrowser(origin));
+          if (!inline) throw new Error('bench: no inline flash case');
+          const run = await newRun(
+            { ...inline, name: `redis: flash inline, ${instances} instance(s) on one Redis` },
+            servers,
+            await inline.calls(first.origin),
+          );
+          await pairedRounds([run]);
+          scale.push(figureOf(run));
+        } finally {
+          await Promise.all(servers.map((server) => server.close()));
+        }
+      }
+    }
+    return { figures: runs.map(figureOf), concurrent, scale };
   } finally {
     await bareServer.close();
     redisAdmin?.disconnect();

@@ -1,3 +1,23 @@
+/** The time one round took per call: wall time, and this process's CPU time. */
+export interface RoundTime {
+  readonly microseconds: number;
+  /** Unmoved by time spent waiting for a core that other processes hold. */
+  readonly cpuMicroseconds: number;
+}
+
+/** Microseconds per call of `work`, the mean over `iterations` calls run back to back. */
+export async function measureRound(work: () => unknown, iterations: number): Promise<RoundTime> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  for (let i = 0; i < iterations; i += 1) await work();
+  const wall = performance.now() - start;
+  const { user, system } = process.cpuUsage(cpu);
+  return {
+    microseconds: (wall * 1000) / iterations,
+    cpuMicroseconds: (user + system) / iterations,
+  };
+}
+
 /**
  * Microseconds per call of `work`: the median, over `rounds`, of the mean over `iterations`
  * calls run back to back. Timing whole rounds keeps the harness's own cost (a clock read and an
@@ -7,13 +27,16 @@ export async function measure(
   work: () => unknown,
   { rounds = 15, iterations = 20_000 }: { rounds?: number; iterations?: number } = {},
 ): Promise<number> {
-  for (let i = 0; i < iterations; i += 1) await work(); // warm up: let the JIT settle
+  await measureRound(work, iterations); // warm up: let the JIT settle
   const means: number[] = [];
   for (let round = 0; round < rounds; round += 1) {
-    const start = performance.now();
-    for (let i = 0; i < iterations; i += 1) await work();
-    means.push(((performance.now() - start) * 1000) / iterations);
+    means.push((await measureRound(work, iterations)).microseconds);
   }
-  means.sort((a, b) => a - b);
-  return means[Math.floor(means.length / 2)] as number;
+  return median(means);
+}
+
+/** The median of `values` (the upper one of an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
 }

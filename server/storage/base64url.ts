@@ -1,4 +1,5 @@
 import { NodeBuffer } from './node-builtin.js';
+import { fromUtf8, utf8 } from './utf8.js';
 
 // base64url (RFC 4648 §5) without padding, the spelling cookie values and ids use: Node's
 // Buffer where the runtime has it (five times faster), else by hand over btoa/atob, which every
@@ -16,6 +17,22 @@ export function fromBase64url(text: string): Uint8Array | undefined {
   if (!isBase64url(text)) return undefined;
   const bytes = NodeBuffer.from(text, 'base64url');
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** The UTF-8 of `text` in base64url, unpadded: one native pass with Node's Buffer. */
+export function textToBase64url(text: string): string {
+  return NodeBuffer ? NodeBuffer.from(text).toString('base64url') : toBase64url(utf8(text));
+}
+
+/**
+ * The text whose UTF-8 base64url `text` spells, for text known to be one of ours (its signature
+ * verified): not checked for stray characters or invalid UTF-8, which only a forger could send,
+ * and only with the secret. Undefined where the portable path finds it is not base64url.
+ */
+export function trustedBase64urlToText(text: string): string | undefined {
+  if (NodeBuffer) return NodeBuffer.from(text, 'base64url').toString();
+  const bytes = portableFromBase64url(text);
+  return bytes && fromUtf8(bytes);
 }
 
 /** `toBase64url` on any runtime, over btoa. */

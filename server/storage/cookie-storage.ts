@@ -1,7 +1,12 @@
 import { deflateSync, inflateSync } from 'fflate';
 import type { StoredMessage } from '../../shared/message.js';
 import type { Backend, Committed, OpenOptions, Storage } from './backend.js';
-import { fromBase64url, toBase64url } from './base64url.js';
+import {
+  fromBase64url,
+  textToBase64url,
+  toBase64url,
+  trustedBase64urlToText,
+} from './base64url.js';
 import type { CookieExchange } from './cookie-exchange.js';
 import { type CookieOptions, CookieWriter } from './cookie-options.js';
 import { type DecodedMessages, decodeMessages, encodeMessages } from './message-codec.js';
@@ -44,6 +49,9 @@ const BROWSER_COOKIE_BYTES = 4096;
 // A value longer than this is not ours: reject it before verifying or inflating anything.
 const MAX_INCOMING_BYTES = 16_384;
 const MAX_INFLATED_BYTES = 262_144;
+// Values the signer remembers as valid, and the longest it remembers (one or two messages).
+const REMEMBERED_VALUES = 256;
+const REMEMBERED_LENGTH = 256;
 
 /** The cookie codec and signer shared by every request of one cookie storage. */
 export class CookieFormat {
@@ -61,7 +69,13 @@ export class CookieFormat {
           `(browsers drop larger cookies), got ${this.maxBytes}`,
       );
     }
-    this.#signer = new Signer(options.secret, 'trpc-messages.cookie');
+    // The values this process signed come back with the browser's next request: remembered,
+    // the short ones skip the HMAC. Not the long: looking a value up hashes all of it, and past
+    // a few messages that and the garbage it keeps cost more than the HMAC they save.
+    this.#signer = new Signer(options.secret, 'trpc-messages.cookie', {
+      remember: REMEMBERED_VALUES,
+      rememberLength: REMEMBERED_LENGTH,
+    });
   }
 
   /** The signed cookie value for `messages` and their leases ('' for none). */
@@ -72,14 +86,13 @@ export class CookieFormat {
   ): string {
     if (messages.length === 0 && !notFinished) return '';
     const json = encodeMessages(messages, notFinished, leases);
-    const bytes = utf8(json);
-    const plain = JSON_FORMAT + toBase64url(bytes);
+    const plain = JSON_FORMAT + textToBase64url(json);
     // Deflate only what does not fit as it is: it costs more than the rest of a request's work,
     // and never a body that decode would refuse to inflate. (fflate: synchronous and pure JS,
     // so the cookie reads and writes alike on every runtime.)
-    if (signedLength(plain) <= this.maxBytes || bytes.length > MAX_INFLATED_BYTES) {
-      return this.#signer.sign(plain);
-    }
+    if (signedLength(plain) <= this.maxBytes) return this.#signer.sign(plain);
+    const bytes = utf8(json);
+    if (bytes.length > MAX_INFLATED_BYTES) return this.#signer.sign(plain);
     const deflated = DEFLATE_FORMAT + toBase64url(deflateSync(bytes));
     return this.#signer.sign(deflated.length < plain.length ? deflated : plain);
   }
@@ -89,11 +102,14 @@ export class CookieFormat {
     if (value.length > MAX_INCOMING_BYTES) return undefined;
     const body = this.#signer.unsign(value);
     if (body === undefined) return undefined;
-    const data = fromBase64url(body.slice(1));
-    if (data === undefined) return undefined;
     try {
-      if (body[0] === JSON_FORMAT) return decodeMessages(fromUtf8(data));
-      if (body[0] === DEFLATE_FORMAT) {
+      // Signed here, so base64url of UTF-8 JSON: read without checking either again.
+      if (body[0] === JSON_FORMAT) {
+        const json = trustedBase64urlToText(body.slice(1));
+        return json === undefined ? undefined : decodeMessages(json);
+      }
+      const data = body[0] === DEFLATE_FORMAT ? fromBase64url(body.slice(1)) : undefined;
+      if (data !== undefined) {
         // Only a value signed here is inflated, and its input is bounded: so is the work.
         const inflated = inflateSync(data);
         if (inflated.length <= MAX_INFLATED_BYTES) return decodeMessages(fromUtf8(inflated));

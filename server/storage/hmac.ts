@@ -41,14 +41,16 @@ export class NodeHmacKey implements HmacKey {
   readonly #hash: Hash;
   // The inner hash's input: the key ^ ipad, then the value; the outer's: the key ^ opad, then
   // the inner digest. Both reused from call to call (`hash` reads its input before returning);
-  // the inner one grows to the longest value signed.
+  // the inner one grows to the longest value signed. `#tail` is where the value goes.
   #inner: Uint8Array;
+  #tail: Uint8Array;
   readonly #outer: Uint8Array;
 
   constructor(key: Uint8Array, hash: Hash) {
     if (key.length > BLOCK_BYTES) throw new RangeError('HmacKey: keys are at most 64 bytes');
     this.#hash = hash;
     this.#inner = new Uint8Array(BLOCK_BYTES + 1024).fill(0x36);
+    this.#tail = this.#inner.subarray(BLOCK_BYTES);
     this.#outer = new Uint8Array(BLOCK_BYTES + DIGEST_BYTES).fill(0x5c);
     for (let i = 0; i < key.length; i += 1) {
       this.#inner[i] = (this.#inner[i] as number) ^ (key[i] as number);
@@ -63,10 +65,13 @@ export class NodeHmacKey implements HmacKey {
       const grown = new Uint8Array(room);
       grown.set(this.#inner.subarray(0, BLOCK_BYTES));
       this.#inner = grown;
+      this.#tail = grown.subarray(BLOCK_BYTES);
     }
-    const { written } = encoder.encodeInto(value, this.#inner.subarray(BLOCK_BYTES));
-    const inner = this.#hash('sha256', this.#inner.subarray(0, BLOCK_BYTES + written), 'buffer');
-    this.#outer.set(inner, BLOCK_BYTES);
+    const { written } = encoder.encodeInto(value, this.#tail);
+    // The inner digest as a 'binary' (latin1) string, a char per byte, copied into the outer input by
+    // hand: a Buffer out of `hash` costs more than both hashes' work at these sizes.
+    const inner = this.#hash('sha256', this.#inner.subarray(0, BLOCK_BYTES + written), 'binary');
+    for (let i = 0; i < DIGEST_BYTES; i += 1) this.#outer[BLOCK_BYTES + i] = inner.charCodeAt(i);
     return this.#hash('sha256', this.#outer, 'base64url');
   }
 }

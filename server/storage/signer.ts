@@ -68,23 +68,32 @@ export class Signer {
   readonly #secret: Secret | undefined;
   readonly #salt: string;
   #keys: readonly HmacKey[] | undefined;
-  // Values seen valid before, for a signer whose values come back again and again (a session
-  // cookie, sent with every request): a browser's next requests skip the HMAC. Only a value
-  // that verified can enter; when full, the memory starts over (cheaper than evicting one by one).
+  // Values known valid, for a signer whose values come back again and again (a session cookie,
+  // sent with every request; a messages cookie, sent back with the next request): a browser's
+  // next requests skip the HMAC. Only a value this signer signed or verified can enter; when
+  // full, the memory starts over (cheaper than evicting one by one).
   readonly #verified = new Map<string, string>();
   readonly #remember: number;
+  readonly #rememberLength: number;
 
-  constructor(secret: Secret | undefined, salt: string, options: { remember?: number } = {}) {
+  constructor(
+    secret: Secret | undefined,
+    salt: string,
+    options: { remember?: number; rememberLength?: number } = {},
+  ) {
     // A secret passed in is checked now; one from the environment when first needed.
     if (secret !== undefined) secretList(secret, '{ secret }');
     this.#secret = secret;
     this.#salt = salt;
     this.#remember = options.remember ?? 0;
+    this.#rememberLength = options.rememberLength ?? REMEMBERED_LENGTH;
   }
 
   /** `value` followed by a dot and its signature; safe in a cookie when `value` is. */
   sign(value: string): string {
-    return `${value}.${(this.#signingKeys()[0] as HmacKey).sign(value)}`;
+    const signed = `${value}.${(this.#signingKeys()[0] as HmacKey).sign(value)}`;
+    this.#keep(signed, value);
+    return signed;
   }
 
   /** The value `signed` carries if one of the secrets signed it, else undefined. */
@@ -93,11 +102,14 @@ export class Signer {
     const known = this.#verified.get(signed);
     if (known !== undefined) return known;
     const value = this.#verify(signed);
-    if (value !== undefined && signed.length <= REMEMBERED_LENGTH) {
-      if (this.#verified.size >= this.#remember) this.#verified.clear();
-      this.#verified.set(signed, value);
-    }
+    if (value !== undefined) this.#keep(signed, value);
     return value;
+  }
+
+  #keep(signed: string, value: string): void {
+    if (this.#remember === 0 || signed.length > this.#rememberLength) return;
+    if (this.#verified.size >= this.#remember) this.#verified.clear();
+    this.#verified.set(signed, value);
   }
 
   // One derived key per secret and salt, so one secret can safely serve several purposes.
@@ -135,7 +147,7 @@ function sameText(a: string, b: string): boolean {
   return difference === 0;
 }
 
-// Verified values are remembered up to this length (a session cookie is 66).
+// Verified values are remembered up to this length by default (a session cookie is 66).
 const REMEMBERED_LENGTH = 128;
 
 // base64url of a SHA-256 digest: 32 bytes, 43 characters.

@@ -4,7 +4,9 @@ import {
   fromBase64url,
   portableFromBase64url,
   portableToBase64url,
+  textToBase64url,
   toBase64url,
+  trustedBase64urlToText,
 } from '../../../server/storage/base64url.js';
 
 describe.each([
@@ -31,5 +33,28 @@ describe.each([
     for (const text of ['a+b/', 'ab==', 'a', 'abcde', 'ab c', 'é']) {
       expect(from(text)).toBeUndefined();
     }
+  });
+});
+
+describe('base64url of text', () => {
+  it('spells the UTF-8 of any text as Buffer does, and reads it back', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 2000 }), (text) => {
+        const spelled = textToBase64url(text);
+        expect(spelled).toBe(Buffer.from(text).toString('base64url'));
+        expect(trustedBase64urlToText(spelled)).toBe(text);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads text spelled by the portable path the same way', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 500 }), (text) => {
+        expect(trustedBase64urlToText(portableToBase64url(new TextEncoder().encode(text)))).toBe(
+          text,
+        );
+      }),
+    );
   });
 });

@@ -829,3 +829,34 @@ describe('responses whose headers leave first', () => {
     expect(setCookies).toEqual([]);
   });
 });
+
+describe('CookieFormat, against the format of earlier versions', () => {
+  const message = fc.record({
+    id: fc.string({ minLength: 1, maxLength: 20 }),
+    level: fc.integer({ min: 0, max: 100 }),
+    message: fc.string({ unit: 'grapheme', maxLength: 60 }),
+    extraTags: fc.string({ maxLength: 10 }),
+  });
+  // How earlier versions wrote the plain value: the JSON's UTF-8 bytes in base64url, signed.
+  const earlier = (messages: Parameters<typeof encodeMessages>[0], notFinished: boolean) =>
+    new Signer(SECRET, COOKIE_SALT).sign(
+      `j${Buffer.from(encodeMessages(messages, notFinished)).toString('base64url')}`,
+    );
+
+  it('writes the value earlier versions wrote, and reads theirs, for any messages that fit', () => {
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 8 }), fc.boolean(), (messages, notFinished) => {
+        const format = new CookieFormat({ secret: SECRET });
+        const value = earlier(messages, notFinished);
+        if (value.length > format.maxBytes || (messages.length === 0 && !notFinished)) return;
+        expect(format.encode(messages, notFinished)).toBe(value);
+        // Read by a fresh format (another process: nothing remembered) and by the writer.
+        const read = new CookieFormat({ secret: SECRET }).decode(value);
+        expect(read?.messages).toEqual(messages);
+        expect(read?.notFinished).toBe(notFinished);
+        expect(format.decode(format.encode(messages, notFinished))?.messages).toEqual(messages);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { NodeHmacKey } from '../../../server/storage/hmac.js';
 import { resolveSecrets, Signer } from '../../../server/storage/signer.js';
 
 const SECRET = 's'.repeat(32);
@@ -52,6 +53,40 @@ describe('Signer', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('with a memory, unsigns what it signed or verified, and still refuses any other value', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'binary', maxLength: 300 }), { maxLength: 20 }),
+        fc.integer({ min: 1, max: 8 }),
+        (values, remember) => {
+          const signer = new Signer(SECRET, SALT, { remember, rememberLength: 200 });
+          const other = new Signer(SECRET, SALT, { remember, rememberLength: 200 });
+          for (const value of values) {
+            const signed = signer.sign(value);
+            expect(signer.unsign(signed)).toBe(value);
+            expect(other.unsign(signed)).toBe(value);
+            expect(other.unsign(signed)).toBe(value);
+            const { signature } = splitSigned(signed);
+            const forged = `${value}x.${signature}`;
+            expect(signer.unsign(forged)).toBeUndefined();
+            expect(other.unsign(forged)).toBeUndefined();
+          }
+        },
+      ),
+    );
+  });
+
+  it('remembers the values it signs, up to its length, so their HMAC is not computed again', () => {
+    const signer = new Signer(SECRET, SALT, { remember: 4, rememberLength: 60 });
+    const short = signer.sign('short');
+    const long = signer.sign('l'.repeat(40)); // 84 characters signed: too long to remember
+    const hmac = vi.spyOn(NodeHmacKey.prototype, 'sign');
+    expect(signer.unsign(short)).toBe('short');
+    expect(hmac).not.toHaveBeenCalled();
+    expect(signer.unsign(long)).toBe('l'.repeat(40));
+    expect(hmac).toHaveBeenCalledTimes(1);
   });
 
   it('signs the same value the same way every time', () => {
