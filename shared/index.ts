@@ -19,6 +19,7 @@ export {
   DEFAULT_TAGS,
   type DefaultTags,
   defineTags,
+  isLevelOf,
   joinTags,
   type LevelOf,
   levelTag,

@@ -39,6 +39,14 @@ export function defineTags<const Custom extends TagMap>(custom: Custom): Tags<Cu
   return { ...DEFAULT_TAGS, ...custom };
 }
 
+/**
+ * Whether `level` is one of the levels `tags` knows: narrows a level that comes from data (a
+ * `z.number()` input, a database row) for `messages.add`, with no cast.
+ */
+export function isLevelOf<Map extends TagMap>(tags: Map, level: unknown): level is LevelOf<Map> {
+  return typeof level === 'number' && Number.isSafeInteger(level) && Object.hasOwn(tags, level);
+}
+
 /** The tag of `level` in `tags`, or '' for a level the map does not know (as Django does). */
 export function levelTag(level: number, tags: TagMap = DEFAULT_TAGS): string {
   return Object.hasOwn(tags, level) ? (tags[level] ?? '') : '';

@@ -69,6 +69,8 @@ export class Messages<Tags extends TagMap = DefaultTags> {
   readonly #tags: TagMap;
   readonly #maxMessageBytes: number;
   #level: number;
+  // The app's minimum level, which `level = undefined` goes back to.
+  readonly #defaultLevel: number;
   // Messages added since the last step, in order.
   #queued: StoredMessage[] = [];
   // Acknowledgements not yet sent with a step.
@@ -98,6 +100,7 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     this.#maxMessageBytes = maxBytes;
     const level = options.level ?? INFO;
     assertLevel(level, 'the minimum level');
+    this.#defaultLevel = level;
     this.#level = level;
     this.#eager = options.eager ?? false;
     this.#onError = options.onError ?? logError;
@@ -115,7 +118,12 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     return this.#level;
   }
 
-  set level(level: number) {
+  /** Sets this request's minimum level; `undefined` goes back to the app's (Django's `None`). */
+  set level(level: number | undefined) {
+    if (level === undefined) {
+      this.#level = this.#defaultLevel;
+      return;
+    }
     assertLevel(level, 'the minimum level');
     this.#level = level;
   }

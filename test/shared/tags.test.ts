@@ -6,6 +6,7 @@ import {
   defineTags,
   ERROR,
   INFO,
+  isLevelOf,
   joinTags,
   type LevelOf,
   levelTag,
@@ -75,5 +76,31 @@ describe('defineTags', () => {
 
   it('rejects tags that are not strings', () => {
     expect(() => defineTags({ 35: 7 } as unknown as { 35: string })).toThrow(TypeError);
+  });
+});
+
+describe('isLevelOf', () => {
+  const tags = defineTags({ 35: 'notice' });
+
+  it('says whether a value is a level the tag map knows', () => {
+    for (const level of [DEBUG, INFO, SUCCESS, WARNING, ERROR, 35]) {
+      expect(isLevelOf(tags, level), String(level)).toBe(true);
+    }
+    for (const value of [36, 0, -10, 25.5, Number.NaN, '25', null, undefined, 2 ** 60]) {
+      expect(isLevelOf(tags, value), String(value)).toBe(false);
+    }
+    expect(isLevelOf(DEFAULT_TAGS, 35)).toBe(false);
+  });
+
+  it('narrows a number from data to the levels add() accepts, with no cast', () => {
+    const fromData: number = 35;
+    // @ts-expect-error: a plain number is not one of the app's levels
+    const unchecked: LevelOf<typeof tags> = fromData;
+    expect(unchecked).toBe(35);
+    if (isLevelOf(tags, fromData)) {
+      expectTypeOf(fromData).toEqualTypeOf<LevelOf<typeof tags>>();
+    } else {
+      throw new Error('35 is a level of the app');
+    }
   });
 });

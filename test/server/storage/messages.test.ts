@@ -205,6 +205,18 @@ describe('minimum level', () => {
     expect(texts(result)).toEqual(['s']);
   });
 
+  it("goes back to the app's level when set to undefined (Django's set_level(None))", async () => {
+    const { result } = await request({ level: SUCCESS })(async (m) => {
+      m.level = DEBUG;
+      m.level = undefined;
+      expect(m.level).toBe(SUCCESS);
+      m.info('i');
+      m.success('s');
+      return m.consume();
+    });
+    expect(texts(result)).toEqual(['s']);
+  });
+
   it('applies to messages when added, not when read', async () => {
     const go = request();
     await go(async (m) => {
