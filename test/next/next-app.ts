@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../fixtures/free-port.js';
 
 /** The example Next.js app's folder. */
 export const EXAMPLE_DIR = fileURLToPath(new URL('../../examples/next', import.meta.url));
@@ -27,19 +27,6 @@ export interface RunningNext {
   output(): string;
   /** Stops it and every process it started. */
   stop(): Promise<void>;
-}
-
-/** A port free on the loopback interface right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts `next <mode>` for the example on a free port; resolves once it says it is ready. */
