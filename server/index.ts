@@ -48,6 +48,7 @@ export {
   type Delivery,
   Messages,
   type MessagesOptions,
+  type MessageText,
 } from './storage/messages.js';
 export { type RecipientMessages, sendTo } from './storage/outbox.js';
 export {
@@ -61,6 +62,12 @@ export {
 } from './storage/redis-store.js';
 export { type ServerStorageOptions, serverStorage } from './storage/server-storage.js';
 export { MissingSecretError, type Secret } from './storage/signer.js';
+export type {
+  ActionMaker,
+  ActionSpec,
+  MutationInput,
+  MutationPaths,
+} from './trpc/actions.js';
 export { type AddMessageOptions, addMessage, MessageFailure } from './trpc/add-message.js';
 export {
   type CreateMessagesOptions,

@@ -19,8 +19,13 @@ const MAX_CLIENT_HEADER_LENGTH = 8192;
 /** The longest inline header the server writes; what does not fit is left for a consume. */
 export const MAX_INLINE_HEADER_LENGTH = 8192;
 
+/** The most actions one request claims (a call of a message's action each). */
+export const MAX_ACTION_CLAIMS = 10;
+
 const TAB = /^[A-Za-z0-9_-]{8,64}$/;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
+// `path:expiresAt.signature`: a tRPC path, then the token the server gave the action.
+const CLAIM = /^([A-Za-z0-9_$.-]{1,200}):([0-9]{1,16}\.[A-Za-z0-9_-]{43})$/;
 // The header exactly as the kit's link writes it: read in one match (a request's hot path).
 const AS_WRITTEN =
   /^tab=([A-Za-z0-9_-]{8,64})(?:; inline=(own|all))?(?:; ack=([A-Za-z0-9_-]{1,64}(?: [A-Za-z0-9_-]{1,64})*))?$/;
@@ -33,6 +38,14 @@ export interface ClientHeader {
   readonly inline?: 'own' | 'all' | undefined;
   /** Ids of messages the tab has shown. */
   readonly acks: readonly string[];
+  /** The actions of messages that the request's calls run (see `MessageAction`). */
+  readonly actions?: readonly ActionClaim[];
+}
+
+/** A call that runs a message's action: its path and the token the server signed it with. */
+export interface ActionClaim {
+  readonly path: string;
+  readonly token: string;
 }
 
 /** The client header's value: `tab=<id>; inline=all; ack=<id> <id>`. */
@@ -41,6 +54,11 @@ export function formatClientHeader(header: ClientHeader): string {
   if (header.tab) parts.push(`tab=${header.tab}`);
   if (header.inline) parts.push(`inline=${header.inline}`);
   if (header.acks.length > 0) parts.push(`ack=${header.acks.slice(0, MAX_ACKS).join(' ')}`);
+  const claims = header.actions ?? [];
+  if (claims.length > 0) {
+    const written = claims.slice(0, MAX_ACTION_CLAIMS).map((c) => `${c.path}:${c.token}`);
+    parts.push(`action=${written.join(' ')}`);
+  }
   return parts.join('; ');
 }
 
@@ -63,6 +81,7 @@ export function parseClientHeader(value: string | null | undefined): ClientHeade
   let tab: string | undefined;
   let inline: 'own' | 'all' | undefined;
   let acks: string[] = [];
+  let actions: ActionClaim[] = [];
   for (const part of value.split(';')) {
     const equals = part.indexOf('=');
     if (equals < 0) continue;
@@ -75,9 +94,17 @@ export function parseClientHeader(value: string | null | undefined): ClientHeade
         .split(' ')
         .filter((id) => ID.test(id))
         .slice(0, MAX_ACKS);
+    } else if (name === 'action') {
+      actions = field
+        .split(' ')
+        .flatMap((claim) => {
+          const match = CLAIM.exec(claim);
+          return match ? [{ path: match[1] as string, token: match[2] as string }] : [];
+        })
+        .slice(0, MAX_ACTION_CLAIMS);
     }
   }
-  return { tab, inline, acks };
+  return actions.length > 0 ? { tab, inline, acks, actions } : { tab, inline, acks };
 }
 
 /** What a response carries inline: the messages handed to the request, and how to follow up. */
@@ -127,16 +154,53 @@ export function decodeInline(value: string | null | undefined): InlineDelivery |
   return { messages: messages.filter(isMessage), leaseMs, more };
 }
 
-/** Whether `value` has the shape of a message (checked by hand: no zod in the client bundle). */
+/**
+ * Whether `value` has the shape of a message, optional fields included (checked by hand: no zod
+ * in the client bundle). A message is taken whole or not at all: the server checks what it
+ * writes, so a field of the wrong shape means a header it did not write (or a mismatched
+ * version), and a message half understood could render wrong or offer a button that breaks.
+ */
 function isMessage(value: unknown): value is Message {
-  const { id, level, ...texts } = (value ?? {}) as Record<string, unknown>;
+  const { id, level, key, translation, action, ...texts } = fieldsOf(value);
   return (
-    typeof id === 'string' &&
-    id !== '' &&
-    Number.isInteger(level) &&
-    ['message', 'extraTags', 'levelTag', 'tags'].every((key) => typeof texts[key] === 'string')
+    isText(id) &&
+    Number.isSafeInteger(level) &&
+    ['message', 'extraTags', 'levelTag', 'tags'].every((name) => typeof texts[name] === 'string') &&
+    (key === undefined || isText(key)) &&
+    (translation === undefined || isTranslation(fieldsOf(translation))) &&
+    (action === undefined || isAction(fieldsOf(action)))
   );
 }
+
+/** A message's `translation`: a key, and parameters that are strings or numbers. */
+function isTranslation({ key, params }: Record<string, unknown>): boolean {
+  return (
+    isText(key) &&
+    typeof params === 'object' &&
+    params !== null &&
+    !Array.isArray(params) &&
+    Object.values(params).every((param) => ['string', 'number'].includes(typeof param))
+  );
+}
+
+/** A message's `action`: a label, a path, an input, an expiry and a token. */
+function isAction(action: Record<string, unknown>): boolean {
+  const { label, path, expiresAt, token } = action;
+  return (
+    isText(label) &&
+    isText(path) &&
+    isText(token) &&
+    'input' in action &&
+    Number.isSafeInteger(expiresAt) &&
+    (expiresAt as number) >= 0
+  );
+}
+
+const isText = (value: unknown): boolean => typeof value === 'string' && value !== '';
+
+/** The fields of `value`: none for what is not an object. */
+const fieldsOf = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 
 const NON_ASCII = /[^\x20-\x7e]/g;
 const HAS_NON_ASCII = /[^\x20-\x7e]/;

@@ -1,3 +1,16 @@
+export {
+  type Catalog,
+  type DefinedCatalog,
+  defineCatalog,
+  defineTranslations,
+  formatText,
+  type KeyOf,
+  type ParamNames,
+  type Params,
+  type ParamValue,
+  type Translation,
+  type TranslationsOf,
+} from './catalog.js';
 export { CLIENT_HEADER, INLINE_HEADER } from './delivery.js';
 export {
   DEBUG,
@@ -10,6 +23,7 @@ export {
 } from './levels.js';
 export {
   type Message,
+  type MessageAction,
   messageListSchema,
   messageSchema,
   type StoredMessage,

@@ -1,10 +1,26 @@
-import type { StoredMessage } from '../../shared/message.js';
+import type { ParamValue, Translation } from '../../shared/catalog.js';
+import type { MessageAction, StoredMessage } from '../../shared/message.js';
 import type { HeldLease } from './message-store.js';
 
 // Compact form: [id, level, text], [id, level, text, extraTags], or, for a leased message (in the
-// cookie), [id, level, text, extraTags, holder, until in ms since the epoch]; a trailing 0 is
-// Django's "not finished" marker (more messages were meant for this place than it holds).
+// cookie), [id, level, text, extraTags, holder, until in ms since the epoch]; a message with a
+// key, a translation or an action has one more element, last: an object of those (`Extras`). A
+// trailing 0 is Django's "not finished" marker (more messages were meant for this place than it
+// holds).
 const NOT_FINISHED = 0;
+
+/** The rarer parts of a message, in short names: its key, translation and action. */
+interface Extras {
+  readonly k?: string;
+  readonly t?: readonly [key: string, params: Translation['params']];
+  readonly a?: readonly [
+    label: string,
+    path: string,
+    input: unknown,
+    expiresAt: number,
+    token: string,
+  ];
+}
 
 /** Messages as a backend reads them back, with Django's "not finished" flag and their leases. */
 export interface DecodedMessages {
@@ -22,9 +38,11 @@ export function encodeMessages(
 ): string {
   const entries: unknown[] = messages.map((m) => {
     const lease = leases?.get(m.id);
+    const extras = m.key || m.translation || m.action ? [encodeExtras(m)] : [];
     if (lease) {
-      return [m.id, m.level, m.message, m.extraTags, lease.holder, lease.until];
+      return [m.id, m.level, m.message, m.extraTags, lease.holder, lease.until, ...extras];
     }
+    if (extras.length > 0) return [m.id, m.level, m.message, m.extraTags, ...extras];
     return m.extraTags ? [m.id, m.level, m.message, m.extraTags] : [m.id, m.level, m.message];
   });
   if (notFinished) entries.push(NOT_FINISHED);
@@ -56,7 +74,7 @@ export function decodeMessages(json: string): DecodedMessages | undefined {
     const message = toStoredMessage(entry);
     if (message === undefined) return undefined;
     messages.push(message);
-    if (entry.length === 6) {
+    if (entry.length >= 6) {
       const [, , , , holder, until] = entry as unknown[];
       if (typeof holder !== 'string' || holder.length === 0 || !Number.isSafeInteger(until)) {
         return undefined;
@@ -68,11 +86,73 @@ export function decodeMessages(json: string): DecodedMessages | undefined {
   return { messages, notFinished: false, leases };
 }
 
-/** An entry of 3, 4 or 6 elements as a message; else undefined. */
+/** An entry of 3 to 7 elements as a message; else undefined. */
 function toStoredMessage(entry: readonly unknown[]): StoredMessage | undefined {
-  if (entry.length !== 3 && entry.length !== 4 && entry.length !== 6) return undefined;
+  if (entry.length < 3 || entry.length > 7) return undefined;
   const [id, level, message, extraTags = ''] = entry;
   if (typeof id !== 'string' || id.length === 0 || !Number.isInteger(level)) return undefined;
   if (typeof message !== 'string' || typeof extraTags !== 'string') return undefined;
-  return { id, level: level as number, message, extraTags };
+  const stored = { id, level: level as number, message, extraTags };
+  // Extras come as the 5th element, or the 7th after a lease.
+  if (entry.length === 5 || entry.length === 7) return withExtras(stored, entry[entry.length - 1]);
+  return stored;
+}
+
+function encodeExtras(message: StoredMessage): Extras {
+  const { key, translation, action } = message;
+  return {
+    ...(key ? { k: key } : {}),
+    ...(translation ? { t: [translation.key, translation.params] } : {}),
+    ...(action
+      ? { a: [action.label, action.path, action.input, action.expiresAt, action.token] }
+      : {}),
+  };
+}
+
+/** `stored` with the extras read from `value`; undefined when they are malformed. */
+function withExtras(stored: StoredMessage, value: unknown): StoredMessage | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  // Exactly what encodeExtras writes: one of the three at least, and nothing else.
+  const names = Object.keys(value);
+  if (names.length === 0 || names.some((name) => name !== 'k' && name !== 't' && name !== 'a')) {
+    return undefined;
+  }
+  const { k, t, a } = value as Record<string, unknown>;
+  let message: { -readonly [K in keyof StoredMessage]: StoredMessage[K] } = stored;
+  if (k !== undefined) {
+    if (typeof k !== 'string' || k.length === 0) return undefined;
+    message = { ...message, key: k };
+  }
+  if (t !== undefined) {
+    if (!Array.isArray(t) || t.length !== 2) return undefined;
+    const [key, params] = t as unknown[];
+    if (typeof key !== 'string' || key.length === 0 || !isParams(params)) return undefined;
+    message = { ...message, translation: { key, params } };
+  }
+  if (a !== undefined) {
+    if (!Array.isArray(a) || a.length !== 5) return undefined;
+    const [label, path, input, expiresAt, token] = a as unknown[];
+    if (typeof label !== 'string' || typeof path !== 'string' || typeof token !== 'string') {
+      return undefined;
+    }
+    if (!Number.isSafeInteger(expiresAt) || (expiresAt as number) < 0) return undefined;
+    // The input came out of JSON.parse: it is JSON.
+    const json = input as MessageAction['input'];
+    const action: MessageAction = {
+      label,
+      path,
+      input: json,
+      expiresAt: expiresAt as number,
+      token,
+    };
+    message = { ...message, action };
+  }
+  return message;
+}
+
+function isParams(value: unknown): value is Translation['params'] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every(
+    (param: ParamValue | unknown) => typeof param === 'string' || typeof param === 'number',
+  );
 }

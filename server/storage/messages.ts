@@ -1,5 +1,11 @@
+import type { Catalog, DefinedCatalog, Translation } from '../../shared/catalog.js';
 import { assertLevel, DEBUG, ERROR, INFO, SUCCESS, WARNING } from '../../shared/levels.js';
-import { type Message, type StoredMessage, toMessage } from '../../shared/message.js';
+import {
+  type Message,
+  type MessageAction,
+  type StoredMessage,
+  toMessage,
+} from '../../shared/message.js';
 import type { DefaultTags, LevelOf, TagMap } from '../../shared/tags.js';
 import { DEFAULT_TAGS } from '../../shared/tags.js';
 import type { Backend, Recipient } from './backend.js';
@@ -38,7 +44,12 @@ export interface MessagesOptions<Tags extends TagMap = DefaultTags> {
   readonly level?: number;
   /** The app's tag map (see `defineTags`); default the built-in one. */
   readonly tags?: Tags;
-  /** The longest message accepted, in bytes of UTF-8 (default 8192). */
+  /** The app's catalog (see `defineCatalog`), for messages given by key. */
+  readonly catalog?: DefinedCatalog<Catalog> | undefined;
+  /**
+   * The longest message accepted, in bytes of UTF-8 (default 8192): its text (or its key and
+   * parameters) and its action's input.
+   */
   readonly maxMessageBytes?: number;
   /**
    * Persist every change as soon as it is made (adds of one tick together), for work that has
@@ -57,7 +68,20 @@ const logError = (error: unknown) => console.error('trpc-messages:', error);
 export interface AddOptions {
   /** Space-separated tags put before the level tag in `tags` (class names for the UI). */
   readonly extraTags?: string;
+  /**
+   * A later message with the same key takes this one's place on screen, where this one is still
+   * shown: a job's progress, a status that changes.
+   */
+  readonly key?: string;
+  /** A call the user can make from the message: `action: action({ label: 'Undo', … })`. */
+  readonly action?: MessageAction;
 }
+
+/** What a message says: a text, or a key of the app's catalog with its parameters. */
+export type MessageText = string | Translation;
+
+/** The longest `key` of a message, in characters. */
+const MAX_KEY_LENGTH = 128;
 
 /**
  * One request's messages (Django's BaseStorage): queue with `add` and the level methods, read
@@ -67,6 +91,7 @@ export interface AddOptions {
 export class Messages<Tags extends TagMap = DefaultTags> {
   readonly #backend: Backend;
   readonly #tags: TagMap;
+  readonly #catalog: Catalog | undefined;
   readonly #maxMessageBytes: number;
   #level: number;
   // The app's minimum level, which `level = undefined` goes back to.
@@ -91,6 +116,7 @@ export class Messages<Tags extends TagMap = DefaultTags> {
   constructor(backend: Backend, options: MessagesOptions<Tags> = {}) {
     this.#backend = backend;
     this.#tags = options.tags ?? DEFAULT_TAGS;
+    this.#catalog = options.catalog?.templates;
     const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     if (!Number.isInteger(maxBytes) || maxBytes < 1) {
       throw new TypeError(
@@ -133,32 +159,32 @@ export class Messages<Tags extends TagMap = DefaultTags> {
    * Django). Throws a TypeError for a level that is not an integer or a text that is not a
    * string, and a RangeError for a text over the size limit.
    */
-  add(level: LevelOf<Tags>, message: string, options?: AddOptions): void {
+  add(level: LevelOf<Tags>, message: MessageText, options?: AddOptions): void {
     this.#push(level, message, options);
   }
 
   /** Queues a DEBUG message (stored only when the minimum level allows it). */
-  debug(message: string, options?: AddOptions): void {
+  debug(message: MessageText, options?: AddOptions): void {
     this.#push(DEBUG, message, options);
   }
 
   /** Queues an INFO message. */
-  info(message: string, options?: AddOptions): void {
+  info(message: MessageText, options?: AddOptions): void {
     this.#push(INFO, message, options);
   }
 
   /** Queues a SUCCESS message. */
-  success(message: string, options?: AddOptions): void {
+  success(message: MessageText, options?: AddOptions): void {
     this.#push(SUCCESS, message, options);
   }
 
   /** Queues a WARNING message. */
-  warning(message: string, options?: AddOptions): void {
+  warning(message: MessageText, options?: AddOptions): void {
     this.#push(WARNING, message, options);
   }
 
   /** Queues an ERROR message. */
-  error(message: string, options?: AddOptions): void {
+  error(message: MessageText, options?: AddOptions): void {
     this.#push(ERROR, message, options);
   }
 
@@ -169,12 +195,12 @@ export class Messages<Tags extends TagMap = DefaultTags> {
   async consume(): Promise<Message[]> {
     const run = this.#persisting.then(() => this.#consume());
     this.#persisting = run.catch(() => undefined);
-    return (await run).map((m) => toMessage(m, this.#tags));
+    return (await run).map((m) => toMessage(m, this.#tags, this.#catalog));
   }
 
   /** Returns the unread messages, oldest first, without handing them over. */
   async peek(): Promise<Message[]> {
-    return (await this.#unread()).map((m) => toMessage(m, this.#tags));
+    return (await this.#unread()).map((m) => toMessage(m, this.#tags, this.#catalog));
   }
 
   /** The number of unread messages, without handing them over. */
@@ -269,7 +295,10 @@ export class Messages<Tags extends TagMap = DefaultTags> {
       this.#queued.splice(0),
     );
     if (this.#inline && handedOut.length > 0) {
-      this.#inlined = [...this.#inlined, ...handedOut.map((m) => toMessage(m, this.#tags))];
+      this.#inlined = [
+        ...this.#inlined,
+        ...handedOut.map((m) => toMessage(m, this.#tags, this.#catalog)),
+      ];
     }
     return unstored;
   }
@@ -329,27 +358,107 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     this.#persisting = run.catch((error: unknown) => this.#onError(error));
   }
 
-  #push(level: number, message: string, options: AddOptions = {}): void {
+  #push(level: number, text: MessageText, options: AddOptions = {}): void {
     assertLevel(level);
-    if (typeof message !== 'string') {
-      throw new TypeError(`trpc-messages: a message must be a string, got ${typeof message}`);
+    const translation = typeof text === 'string' ? undefined : this.#translation(text);
+    if (translation === undefined && typeof text !== 'string') {
+      throw new TypeError(
+        `trpc-messages: a message must be a string or a key of the catalog, got ${typeof text}`,
+      );
     }
-    const extraTags = options.extraTags ?? '';
+    const message = translation ? '' : (text as string);
+    const { extraTags = '', key, action } = options;
     if (typeof extraTags !== 'string') {
       throw new TypeError(`trpc-messages: extraTags must be a string, got ${typeof extraTags}`);
     }
-    if (message.length === 0 || level < this.#level) return;
-    // A UTF-16 unit takes at most 3 bytes of UTF-8, so short strings skip the byte count.
-    if (message.length * 3 > this.#maxMessageBytes) {
-      const bytes = utf8Length(message);
-      if (bytes > this.#maxMessageBytes) {
-        throw new RangeError(
-          `trpc-messages: a message may hold at most ${this.#maxMessageBytes} bytes of UTF-8 ` +
-            `(maxMessageBytes), got ${bytes}`,
+    if (
+      key !== undefined &&
+      (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH)
+    ) {
+      throw new TypeError(
+        `trpc-messages: a message's key must be a string of 1 to ${MAX_KEY_LENGTH} characters`,
+      );
+    }
+    if (action !== undefined) assertAction(action);
+    if ((message.length === 0 && !translation) || level < this.#level) return;
+    this.#checkSize(message, translation, action);
+    this.#queued.push({
+      id: newMessageId(),
+      level,
+      message,
+      extraTags,
+      ...(key === undefined ? {} : { key }),
+      ...(translation ? { translation } : {}),
+      ...(action ? { action } : {}),
+    });
+    this.#flushSoon();
+  }
+
+  /** A message given by key, checked against the catalog; undefined for anything else. */
+  #translation(text: unknown): Translation | undefined {
+    if (typeof text !== 'object' || text === null || !('key' in text) || !('params' in text)) {
+      return undefined;
+    }
+    const { key, params } = text as Translation;
+    const templates = this.#catalog;
+    if (templates === undefined) {
+      throw new TypeError(
+        `trpc-messages: "${String(key)}" is a key of a catalog, but createMessages was given no ` +
+          'catalog: pass { catalog }',
+      );
+    }
+    if (typeof key !== 'string' || !Object.hasOwn(templates, key)) {
+      throw new TypeError(`trpc-messages: the catalog has no message "${String(key)}"`);
+    }
+    for (const [name] of (templates[key] as string).matchAll(PLACEHOLDER_NAMES)) {
+      const value = (params as Record<string, unknown>)[name.slice(1, -1)];
+      if (typeof value !== 'string' && typeof value !== 'number') {
+        throw new TypeError(
+          `trpc-messages: the message "${key}" needs the parameter ${name}, as a string or number`,
         );
       }
     }
-    this.#queued.push({ id: newMessageId(), level, message, extraTags });
-    this.#flushSoon();
+    return { key, params };
+  }
+
+  /** Throws a RangeError when the message is over the size limit. */
+  #checkSize(
+    message: string,
+    translation: Translation | undefined,
+    action: MessageAction | undefined,
+  ): void {
+    let units = message.length;
+    const parts = [message];
+    if (translation) parts.push(translation.key, JSON.stringify(translation.params));
+    if (action) parts.push(action.label, action.path, JSON.stringify(action.input));
+    for (const part of parts.slice(1)) units += part.length;
+    // A UTF-16 unit takes at most 3 bytes of UTF-8, so short messages skip the byte count.
+    if (units * 3 <= this.#maxMessageBytes) return;
+    const bytes = parts.reduce((sum, part) => sum + utf8Length(part), 0);
+    if (bytes > this.#maxMessageBytes) {
+      throw new RangeError(
+        `trpc-messages: a message may hold at most ${this.#maxMessageBytes} bytes of UTF-8 ` +
+          `(maxMessageBytes), got ${bytes}`,
+      );
+    }
+  }
+}
+
+const PLACEHOLDER_NAMES = /\{[^{}]+\}/g;
+
+/** Throws a TypeError unless `action` has the shape of one made by the kit's `actions()`. */
+function assertAction(action: unknown): asserts action is MessageAction {
+  const { label, path, expiresAt, token } = (action ?? {}) as Partial<MessageAction>;
+  if (
+    typeof label !== 'string' ||
+    label.length === 0 ||
+    typeof path !== 'string' ||
+    typeof token !== 'string' ||
+    !Number.isSafeInteger(expiresAt)
+  ) {
+    throw new TypeError(
+      "trpc-messages: a message's action must be made by the kit's actions(): " +
+        "action({ label: 'Undo', path: 'tasks.restore', input: { id } })",
+    );
   }
 }

@@ -2,7 +2,7 @@ import type { StoredMessage } from '../../shared/message.js';
 import type { DefaultTags, LevelOf, TagMap } from '../../shared/tags.js';
 import { type Backend, type Committed, type Recipient, recipientKey } from './backend.js';
 import type { MessageStore, StoreChange } from './message-store.js';
-import { type AddOptions, Messages, type MessagesOptions } from './messages.js';
+import { type AddOptions, Messages, type MessagesOptions, type MessageText } from './messages.js';
 
 /** A recipient's messages in a store, reached by key rather than through a request's cookies. */
 class RecipientBackend implements Backend {
@@ -32,12 +32,12 @@ class RecipientBackend implements Backend {
 
 /** Sends messages to one recipient from outside a request; each call stores at once. */
 export interface RecipientMessages<Tags extends TagMap = DefaultTags> {
-  add(level: LevelOf<Tags>, message: string, options?: AddOptions): Promise<void>;
-  debug(message: string, options?: AddOptions): Promise<void>;
-  info(message: string, options?: AddOptions): Promise<void>;
-  success(message: string, options?: AddOptions): Promise<void>;
-  warning(message: string, options?: AddOptions): Promise<void>;
-  error(message: string, options?: AddOptions): Promise<void>;
+  add(level: LevelOf<Tags>, message: MessageText, options?: AddOptions): Promise<void>;
+  debug(message: MessageText, options?: AddOptions): Promise<void>;
+  info(message: MessageText, options?: AddOptions): Promise<void>;
+  success(message: MessageText, options?: AddOptions): Promise<void>;
+  warning(message: MessageText, options?: AddOptions): Promise<void>;
+  error(message: MessageText, options?: AddOptions): Promise<void>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { TagMap } from '../../shared/tags.js';
-import { type AddOptions, Messages } from '../storage/messages.js';
+import { type AddOptions, Messages, type MessageText } from '../storage/messages.js';
 
 /** Thrown by `addMessage` when the context it was given has no messages framework. */
 export class MessageFailure extends Error {
@@ -26,7 +26,7 @@ export interface AddMessageOptions extends AddOptions {
 export function addMessage(
   ctx: unknown,
   level: number,
-  message: string,
+  message: MessageText,
   options: AddMessageOptions = {},
 ): boolean {
   const messages =

@@ -1,3 +1,5 @@
+import type { AnyRouter } from '@trpc/server';
+import type { Catalog, DefinedCatalog } from '../../shared/catalog.js';
 import type { DefaultTags, TagMap } from '../../shared/tags.js';
 import type { Recipient, Storage } from '../storage/backend.js';
 import type { DropEvent } from '../storage/message-store.js';
@@ -5,10 +7,13 @@ import { DEFAULT_LEASE_MS, type MessagesOptions } from '../storage/messages.js';
 import { type RecipientMessages, sendTo } from '../storage/outbox.js';
 import { positiveInteger } from '../storage/positive-integer.js';
 import { serverStorage } from '../storage/server-storage.js';
+import { type Secret, Signer } from '../storage/signer.js';
+import { type ActionMaker, createActionMaker } from './actions.js';
 import { createFromRequest } from './from-request.js';
 import { createMessagesRouter } from './messages-router.js';
 import { createPersistence } from './persist.js';
 import { type ErrorReporter, MessagesDroppedError, Reporter } from './reporter.js';
+import { createRequireAction } from './require-action.js';
 import { wrapResponseMeta } from './response-meta.js';
 
 /** Settings of the messages framework for an app. */
@@ -21,6 +26,16 @@ export interface CreateMessagesOptions<Tags extends TagMap> {
   readonly tags?: Tags;
   /** The longest message accepted, in bytes of UTF-8 (default 8192). */
   readonly maxMessageBytes?: number;
+  /**
+   * The app's catalog (`defineCatalog`), for messages given by key and parameters: the client
+   * renders them in its language, and the catalog's text is theirs for a client that cannot.
+   */
+  readonly catalog?: DefinedCatalog<Catalog>;
+  /**
+   * The secret that signs messages' actions (default: MESSAGES_SECRET, as the storages; a random
+   * one per process in development). The same on every instance.
+   */
+  readonly secret?: Secret;
   /**
    * Told when messages could not be stored or read (a store that is down, a cookie over its
    * budget); the request itself goes on. Default: console.error.
@@ -59,8 +74,10 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
     ...(options.level === undefined ? {} : { level: options.level }),
     ...(options.tags === undefined ? {} : { tags: options.tags }),
     ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
+    ...(options.catalog === undefined ? {} : { catalog: options.catalog }),
   };
-  const persistence = createPersistence<Tags>(reporter, leaseMs);
+  const actionSigner = new Signer(options.secret, 'trpc-messages.action');
+  const persistence = createPersistence<Tags>(reporter, leaseMs, actionSigner);
   const { router, consume } = createMessagesRouter<Tags>({
     storage,
     persistence,
@@ -89,6 +106,23 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
      * after the procedure, also when it threw). Put it on the app's base procedure.
      */
     persist: persistence.persist,
+
+    /**
+     * The maker of messages' actions, typed by the app's router (a wrong path or input does not
+     * compile): `const action = messages.actions<typeof appRouter>()`, then
+     * `ctx.messages.warning('Task deleted.', { action: action({ label: 'Undo', path:
+     * 'tasks.restore', input: { id } }) })`. The Toaster shows it as the toast's button.
+     */
+    // Without the router's type no path is accepted (rather than any).
+    actions<TRouter extends AnyRouter = never>(): ActionMaker<TRouter> {
+      return createActionMaker<TRouter>(actionSigner);
+    },
+
+    /**
+     * The middleware of a mutation that runs only as a message's action (an Undo that must not
+     * be called with any other input): a call that is not one the server offered is refused.
+     */
+    requireAction: createRequireAction<Tags>(),
 
     /**
      * The `messages` router: `consume` hands over the unread messages, `ack` acknowledges those

@@ -121,7 +121,12 @@ export function createFromRequest<Tags extends TagMap>(setup: RequestMessagesSet
           }
         : options,
     );
-    requestStates.set(messages, { exchange, noStore: consumes });
+    requestStates.set(messages, {
+      exchange,
+      noStore: consumes,
+      actions: client?.actions ?? [],
+      verifiedActions: new Set(),
+    });
     if (messages.inline) announceInline(exchange, noneInline);
     // The commonest mistake, made visible: messages queued but never persisted.
     if ('res' in opts && !production) {

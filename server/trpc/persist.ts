@@ -1,5 +1,8 @@
+import { TRPCError } from '@trpc/server';
 import type { TagMap } from '../../shared/tags.js';
 import type { Messages } from '../storage/messages.js';
+import type { Signer } from '../storage/signer.js';
+import { checkAction } from './actions.js';
 import { writeInline } from './inline-delivery.js';
 import type { MessagesContext } from './messages-context.js';
 import { MessagesDroppedError, type Reporter } from './reporter.js';
@@ -14,17 +17,20 @@ export interface Persistence<Tags extends TagMap> {
   persist<TResult>(opts: {
     readonly ctx: MessagesContext<Tags>;
     readonly path: string;
+    readonly getRawInput: () => Promise<unknown>;
     readonly next: () => Promise<TResult>;
   }): Promise<TResult>;
 }
 
 /**
  * Builds the `persist` middleware: a failure to store is reported, never a failed call; what the
- * response should carry (inline delivery) goes on it.
+ * response should carry (inline delivery) goes on it. A call that claims to run a message's
+ * action is checked against `actionSigner` first, and refused when it is not what was offered.
  */
 export function createPersistence<Tags extends TagMap>(
   reporter: Reporter,
   leaseMs: number,
+  actionSigner: Signer,
 ): Persistence<Tags> {
   async function save(messages: Messages<TagMap>, path: string): Promise<void> {
     const request = requestStates.get(messages);
@@ -39,8 +45,23 @@ export function createPersistence<Tags extends TagMap>(
   }
   return {
     async persist(opts) {
+      const { messages } = opts.ctx;
+      const request = messages ? requestStates.get(messages) : undefined;
+      if (messages && request && request.actions.length > 0) {
+        const check = checkAction(
+          request.actions,
+          opts.path,
+          await opts.getRawInput(),
+          actionSigner,
+        );
+        if (check.kind === 'refused') {
+          await save(messages, opts.path);
+          throw new TRPCError({ code: 'BAD_REQUEST', message: check.reason });
+        }
+        if (check.kind === 'verified') request.verifiedActions.add(opts.path);
+      }
       const result = await opts.next();
-      if (opts.ctx.messages) await save(opts.ctx.messages, opts.path);
+      if (messages) await save(messages, opts.path);
       return result;
     },
   };

@@ -1,3 +1,4 @@
+import type { ActionClaim } from '../../shared/delivery.js';
 import type { ResponseExchange } from '../adapters/response-exchange.js';
 
 /** What the kit keeps of one request beyond its `Messages`: its response, and how to answer. */
@@ -5,6 +6,10 @@ export interface RequestState {
   readonly exchange: ResponseExchange;
   /** The request consumes messages: its response must never be cached. */
   readonly noStore: boolean;
+  /** The messages' actions the request's calls claim to run (from the client header). */
+  readonly actions: readonly ActionClaim[];
+  /** The paths of the request's calls that run a verified action. */
+  readonly verifiedActions: Set<string>;
 }
 
 /** Each request's state, by its `Messages` (the one thing of it every piece of the kit sees). */

@@ -13,6 +13,32 @@ const storedMessage: fc.Arbitrary<StoredMessage> = fc.record({
   extraTags: fc.string({ unit: 'binary' }),
 });
 
+const json = fc.jsonValue().map((value) => JSON.parse(JSON.stringify(value)) as JsonValue);
+type JsonValue = NonNullable<StoredMessage['action']>['input'];
+
+/** A message with any of a key, a translation and an action. */
+const richMessage: fc.Arbitrary<StoredMessage> = fc.record(
+  {
+    id: fc.string({ minLength: 1 }),
+    level: fc.integer(),
+    message: fc.string({ unit: 'binary' }),
+    extraTags: fc.string({ unit: 'binary' }),
+    key: fc.string({ minLength: 1 }),
+    translation: fc.record({
+      key: fc.string({ minLength: 1 }),
+      params: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer())),
+    }),
+    action: fc.record({
+      label: fc.string({ minLength: 1 }),
+      path: fc.string({ minLength: 1 }),
+      input: json,
+      expiresAt: fc.nat(),
+      token: fc.string({ minLength: 1 }),
+    }),
+  },
+  { requiredKeys: ['id', 'level', 'message', 'extraTags'] },
+);
+
 describe('encodeMessages', () => {
   it('writes compact tuples, leaving out empty extra tags', () => {
     expect(encodeMessages([saved, tagged])).toBe(
@@ -52,6 +78,51 @@ describe('decodeMessages', () => {
         });
       }),
     );
+  });
+
+  it('round-trips keys, translations and actions, with and without leases', () => {
+    fc.assert(
+      fc.property(
+        fc.array(richMessage),
+        fc.boolean(),
+        fc.boolean(),
+        (messages, notFinished, leased) => {
+          const leases = leased
+            ? new Map(messages.map((m) => [m.id, { holder: 'tab-0001', until: 1_700_000_000_000 }]))
+            : undefined;
+          const decoded = decodeMessages(encodeMessages(messages, notFinished, leases));
+          expect(decoded?.messages).toEqual(messages);
+          expect(decoded?.notFinished).toBe(notFinished);
+          expect(decoded?.leases).toEqual(leased && messages.length > 0 ? leases : undefined);
+        },
+      ),
+    );
+  });
+
+  it('writes the extras as one last object, after the lease if any', () => {
+    const keyed: StoredMessage = { ...saved, key: 'export' };
+    expect(encodeMessages([keyed])).toBe('[["a1",25,"Task saved.","",{"k":"export"}]]');
+    expect(
+      encodeMessages([keyed], false, new Map([['a1', { holder: 'tab-0001', until: 5 }]])),
+    ).toBe('[["a1",25,"Task saved.","","tab-0001",5,{"k":"export"}]]');
+  });
+
+  it('returns undefined for malformed extras', () => {
+    const wrong = [
+      '[["a1",25,"x","",{}]]',
+      '[["a1",25,"x","",{"z":1}]]',
+      '[["a1",25,"x","",{"k":""}]]',
+      '[["a1",25,"x","",{"k":5}]]',
+      '[["a1",25,"x","",{"t":["k"]}]]',
+      '[["a1",25,"x","",{"t":["k",{"p":true}]}]]',
+      '[["a1",25,"x","",{"t":["",{}]}]]',
+      '[["a1",25,"x","",{"a":["Undo","p",1,0]}]]',
+      '[["a1",25,"x","",{"a":["Undo","p",1,-1,"t"]}]]',
+      '[["a1",25,"x","",{"a":[1,"p",1,0,"t"]}]]',
+      '[["a1",25,"x","",[]]]',
+      '[["a1",25,"x","","h",5,"not extras"]]',
+    ];
+    for (const text of wrong) expect(decodeMessages(text), text).toBeUndefined();
   });
 
   it('returns undefined for text that is not JSON', () => {
@@ -115,7 +186,9 @@ describe('decodeMessages', () => {
           expect(encodeMessages(decoded.messages, decoded.notFinished)).toBe(
             JSON.stringify(
               (value as unknown[]).map((entry) =>
-                Array.isArray(entry) && entry[3] === '' ? entry.slice(0, 3) : entry,
+                Array.isArray(entry) && entry.length === 4 && entry[3] === ''
+                  ? entry.slice(0, 3)
+                  : entry,
               ),
             ),
           );

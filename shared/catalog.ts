@@ -1,0 +1,127 @@
+// A catalog is the app's messages by key, each a template in its source language with `{name}`
+// placeholders (the ICU MessageFormat argument syntax, so i18next, set to `{` `}`, and FormatJS
+// read the same templates). Declared once, imported by server and client: the server stores a
+// key and its parameters, the client renders them in its locale, and the template in the
+// catalog is the text for a client that cannot.
+
+/** The app's message templates by key: `{ 'task.saved': 'Task "{title}" saved.' }`. */
+export type Catalog = { readonly [key: string]: string };
+
+/** The names of the `{placeholders}` in a template, as a union of literal types. */
+export type ParamNames<Template extends string> =
+  Template extends `${string}{${infer Name}}${infer Rest}` ? Name | ParamNames<Rest> : never;
+
+/** A parameter's value: what a template can show. */
+export type ParamValue = string | number;
+
+/** The parameters a template needs, by name. */
+export type Params<Template extends string> = {
+  readonly [Name in ParamNames<Template>]: ParamValue;
+};
+
+/** A message given by key, to be rendered in the reader's language. */
+export interface Translation<Key extends string = string> {
+  readonly key: Key;
+  readonly params: { readonly [name: string]: ParamValue };
+}
+
+/** The arguments after the key: the parameters, required when the template has any. */
+type ParamsArgument<Template extends string> = [ParamNames<Template>] extends [never]
+  ? []
+  : [params: Params<Template>];
+
+/**
+ * A catalog made with `defineCatalog`: call it with a key and its parameters to get the message
+ * (`t('task.saved', { title })`), checked against the templates.
+ */
+export interface DefinedCatalog<Templates extends Catalog> {
+  <Key extends keyof Templates & string>(
+    key: Key,
+    ...params: ParamsArgument<Templates[Key]>
+  ): Translation<Key>;
+  /** The templates, in the catalog's source language. */
+  readonly templates: Templates;
+}
+
+/** The keys of a catalog made with `defineCatalog`. */
+export type KeyOf<C> = C extends DefinedCatalog<infer Templates> ? keyof Templates & string : never;
+
+const PLACEHOLDER = /\{([^{}]+)\}/g;
+
+/**
+ * Declares the app's messages by key, with their text in the source language. The result makes
+ * messages for `ctx.messages.success(t('task.saved', { title }))`: a key the catalog lacks, or a
+ * parameter missing or misnamed, is a type error.
+ */
+export function defineCatalog<const Templates extends Catalog>(
+  templates: Templates,
+): DefinedCatalog<Templates> {
+  for (const [key, template] of Object.entries(templates)) {
+    if (typeof template !== 'string') {
+      throw new TypeError(`trpc-messages: the template of "${key}" must be a string`);
+    }
+  }
+  const translate = (key: string, params: Translation['params'] = {}): Translation => ({
+    key,
+    params,
+  });
+  return Object.assign(translate, { templates }) as DefinedCatalog<Templates>;
+}
+
+/**
+ * The same catalog in another language: every key, with the same placeholders (a missing key,
+ * or a placeholder the source does not have or lacks, is a type error).
+ */
+export type TranslationsOf<C> =
+  C extends DefinedCatalog<infer Templates> ? { readonly [Key in keyof Templates]: string } : never;
+
+/** Checks, in the type system, that each translated template has its source's placeholders. */
+type SamePlaceholders<Templates extends Catalog, Translated> = {
+  readonly [Key in keyof Templates]: Key extends keyof Translated
+    ? Translated[Key] extends string
+      ? [ParamNames<Translated[Key]>] extends [ParamNames<Templates[Key]>]
+        ? [ParamNames<Templates[Key]>] extends [ParamNames<Translated[Key]>]
+          ? Translated[Key]
+          : PlaceholdersOf<Templates[Key]>
+        : PlaceholdersOf<Templates[Key]>
+      : string
+    : string;
+};
+
+// What a translation with the wrong placeholders is told it must be: an object type, so that
+// the argument's type is not reduced to never (a string intersected with another string is).
+type PlaceholdersOf<Template extends string> = {
+  readonly 'a translation must have the placeholders of its source': ParamNames<Template>;
+};
+
+/**
+ * The catalog's templates in another language, checked: `defineTranslations(t, { 'task.saved':
+ * 'Tâche « {title} » enregistrée.' })`.
+ */
+export function defineTranslations<Templates extends Catalog, const Translated extends Catalog>(
+  catalog: DefinedCatalog<Templates>,
+  translated: Translated & NoInfer<SamePlaceholders<Templates, Translated>>,
+): { readonly [Key in keyof Templates]: string } {
+  for (const key of Object.keys(catalog.templates)) {
+    if (typeof translated[key] !== 'string') {
+      throw new TypeError(`trpc-messages: the translations lack "${key}"`);
+    }
+  }
+  return translated as { readonly [Key in keyof Templates]: string };
+}
+
+/**
+ * Renders a template: each `{name}` becomes its parameter (numbers in the reader's locale when
+ * `locale` is given); a placeholder with no parameter is left as it is.
+ */
+export function formatText(
+  template: string,
+  params: Translation['params'],
+  locale?: string,
+): string {
+  return template.replace(PLACEHOLDER, (placeholder, name: string) => {
+    if (!Object.hasOwn(params, name)) return placeholder;
+    const value = params[name];
+    return typeof value === 'number' && locale ? value.toLocaleString(locale) : String(value);
+  });
+}
