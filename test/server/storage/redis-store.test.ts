@@ -162,11 +162,26 @@ describe.skipIf(!server)('RedisStore reads and writes', () => {
     expect(texts(await store.commit('b', { handOut: 'take' }))).toEqual(['for b']);
   });
 
-  it('gives back every field of a message as it was stored', async () => {
+  it('gives back every field of a message as it was stored, its key, translation and action too', async () => {
     const store = storeOf();
     const messages: StoredMessage[] = [
       { id: 'x1', level: SUCCESS, message: 'Saved: "a", \\b; ü 🎉', extraTags: 'sticky wide' },
       { id: 'x2', level: 99, message: '', extraTags: '' },
+      {
+        id: 'x3',
+        level: INFO,
+        message: '',
+        extraTags: '',
+        key: 'export',
+        translation: { key: 'export.progress', params: { percent: 40 } },
+        action: {
+          label: 'Cancel',
+          path: 'exports.cancel',
+          input: { id: 7 },
+          expiresAt: 0,
+          token: 't',
+        },
+      },
     ];
     await store.commit('a', { added: messages });
     expect(await store.peek('a')).toEqual(messages);
