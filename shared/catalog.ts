@@ -125,3 +125,18 @@ export function formatText(
     return typeof value === 'number' && locale ? value.toLocaleString(locale) : String(value);
   });
 }
+
+/**
+ * Renders messages given by key from `templates` (a catalog's, or its translations), in `locale`:
+ * the Toaster's `translate={translator(fr, 'fr')}`. A key it lacks gives undefined, so the
+ * server's text is shown instead.
+ */
+export function translator(
+  templates: Catalog,
+  locale?: string,
+): (translation: Translation) => string | undefined {
+  return ({ key, params }) =>
+    Object.hasOwn(templates, key)
+      ? formatText(templates[key] as string, params, locale)
+      : undefined;
+}

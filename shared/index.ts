@@ -10,6 +10,7 @@ export {
   type ParamValue,
   type Translation,
   type TranslationsOf,
+  translator,
 } from './catalog.js';
 export { CLIENT_HEADER, INLINE_HEADER } from './delivery.js';
 export {

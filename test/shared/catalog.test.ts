@@ -7,6 +7,7 @@ import {
   type KeyOf,
   type ParamNames,
   type Translation,
+  translator,
 } from '../../shared/catalog.js';
 
 const t = defineCatalog({
@@ -103,5 +104,21 @@ describe('formatText', () => {
         expect(formatText('<{v}>', { v: value })).toBe(`<${value}>`);
       }),
     );
+  });
+});
+
+describe('translator', () => {
+  it('renders a message from the templates, and gives undefined for a key they lack', () => {
+    const fr = defineTranslations(t, {
+      'task.saved': 'Tâche « {title} » enregistrée.',
+      'export.progress': 'Export : {percent} % sur {total}…',
+      'all.done': 'Terminé.',
+    });
+    const translate = translator(fr, 'fr-FR');
+    expect(translate(t('export.progress', { percent: 40, total: 1200 }))).toBe(
+      'Export : 40 % sur 1\u202f200…',
+    );
+    expect(translate({ key: 'gone', params: {} })).toBeUndefined();
+    expect(translate({ key: 'toString', params: {} })).toBeUndefined();
   });
 });
