@@ -43,24 +43,38 @@ export interface RecipientMessages<Tags extends TagMap = DefaultTags> {
 /**
  * Messages for `recipient`, sent from a background job, a webhook or another service: stored in
  * `store` and delivered by the recipient's next consume (or live). The same rules as in a
- * request: levels, the minimum level, the size limit.
+ * request: levels, the minimum level, the size limit. A message with a `key` also removes the
+ * recipient's unread messages of that key, which it replaces: a job's progress, sent while the
+ * browser is away, leaves one message, not one per step pushing others out of the store.
  */
 export function sendTo<Tags extends TagMap = DefaultTags>(
   store: MessageStore,
   recipient: Recipient,
   options: MessagesOptions<Tags> = {},
 ): RecipientMessages<Tags> {
-  const send = async (queue: (messages: Messages<Tags>) => void) => {
-    const messages = new Messages<Tags>(new RecipientBackend(store, recipient), options);
+  const send = async (key: string | undefined, queue: (messages: Messages<Tags>) => void) => {
+    const backend = new RecipientBackend(store, recipient);
+    const messages = new Messages<Tags>(backend, options);
     queue(messages);
-    await messages.update();
+    // Nothing to store (below the minimum level, empty): nothing is replaced either.
+    if (!messages.unsaved) return;
+    if (key === undefined) {
+      await messages.update();
+      return;
+    }
+    // Found before the new one is stored, and removed in the step that stores it. One handed
+    // out meanwhile is shown, then replaced on screen by the new one.
+    const replaced = (await backend.peek()).filter((m) => m.key === key).map((m) => m.id);
+    const replacing = new Messages<Tags>(backend, { ...options, delivery: { acks: replaced } });
+    queue(replacing);
+    await replacing.update();
   };
   return {
-    add: (level, message, opts) => send((m) => m.add(level, message, opts)),
-    debug: (message, opts) => send((m) => m.debug(message, opts)),
-    info: (message, opts) => send((m) => m.info(message, opts)),
-    success: (message, opts) => send((m) => m.success(message, opts)),
-    warning: (message, opts) => send((m) => m.warning(message, opts)),
-    error: (message, opts) => send((m) => m.error(message, opts)),
+    add: (level, message, opts) => send(opts?.key, (m) => m.add(level, message, opts)),
+    debug: (message, opts) => send(opts?.key, (m) => m.debug(message, opts)),
+    info: (message, opts) => send(opts?.key, (m) => m.info(message, opts)),
+    success: (message, opts) => send(opts?.key, (m) => m.success(message, opts)),
+    warning: (message, opts) => send(opts?.key, (m) => m.warning(message, opts)),
+    error: (message, opts) => send(opts?.key, (m) => m.error(message, opts)),
   };
 }

@@ -102,6 +102,41 @@ describe('messages.to(recipient), from outside any request', () => {
   });
 });
 
+describe('messages.to(recipient) with a key', () => {
+  it('replaces the unread messages of that key, so a job away from the page leaves one', async () => {
+    const { app, store } = await serve();
+    const browser = createBrowser(app.url);
+    const recipient = await browser.client.recipient.query();
+    await app.messages.to(recipient).info('Before the export.');
+    for (const percent of [20, 40, 60, 80]) {
+      await app.messages.to(recipient).info(`Export ${percent}%…`, { key: 'export' });
+    }
+    await app.messages.to(recipient).success('Export ready.', { key: 'export' });
+    await app.messages.to(recipient).info('Another job.', { key: 'other' });
+    // One message per key in the store, not one per step.
+    const key = `session:${(recipient as { sessionId: string }).sessionId}`;
+    expect(texts(await store.peek(key))).toEqual([
+      'Before the export.',
+      'Export ready.',
+      'Another job.',
+    ]);
+    expect(texts(await browser.client.messages.consume.query())).toEqual([
+      'Before the export.',
+      'Export ready.',
+      'Another job.',
+    ]);
+  });
+
+  it('replaces nothing when the new message is not stored (below the minimum level)', async () => {
+    const { app } = await serve();
+    const browser = createBrowser(app.url);
+    const recipient = await browser.client.recipient.query();
+    await app.messages.to(recipient).info('Export 20%…', { key: 'export' });
+    await app.messages.to(recipient).debug('Export 21%…', { key: 'export' });
+    expect(texts(await browser.client.messages.consume.query())).toEqual(['Export 20%…']);
+  });
+});
+
 describe('the rules of a request apply', () => {
   /** A served app, a browser of it, and the browser's recipient and store key. */
   async function visited() {
