@@ -45,7 +45,8 @@ export function createCookieExchange(
 class HeaderExchange extends RequestCookies implements HeaderCookieExchange {
   readonly secure: boolean;
   readonly #cookieHeader: string | null | undefined;
-  readonly #outgoing = new Map<string, string>();
+  // Made by the first Set-Cookie: a response that sets none needs none.
+  #outgoing: Map<string, string> | undefined;
 
   constructor(cookieHeader: string | null | undefined, secure: boolean) {
     super();
@@ -58,10 +59,11 @@ class HeaderExchange extends RequestCookies implements HeaderCookieExchange {
   }
 
   setCookie(name: string, header: string): void {
+    this.#outgoing ??= new Map();
     this.#outgoing.set(name, header);
   }
 
   setCookieHeaders(): string[] {
-    return [...this.#outgoing.values()];
+    return this.#outgoing ? [...this.#outgoing.values()] : [];
   }
 }

@@ -17,7 +17,7 @@ import {
   type Lease,
   type StoreChange,
 } from './message-store.js';
-import { type Secret, Signer, signedLength } from './signer.js';
+import { KnownValues, type Secret, Signer, signedLength } from './signer.js';
 import { fromUtf8, utf8 } from './utf8.js';
 
 /** The default budget for the cookie's value, in bytes (Django's limit). */
@@ -49,15 +49,18 @@ const BROWSER_COOKIE_BYTES = 4096;
 // A value longer than this is not ours: reject it before verifying or inflating anything.
 const MAX_INCOMING_BYTES = 16_384;
 const MAX_INFLATED_BYTES = 262_144;
-// Values the signer remembers as valid, and the longest it remembers (one or two messages).
+// Values remembered with what they hold: at most 256 of up to maxBytes each (a megabyte or two
+// at worst, for values of the largest maxBytes).
 const REMEMBERED_VALUES = 256;
-const REMEMBERED_LENGTH = 256;
 
 /** The cookie codec and signer shared by every request of one cookie storage. */
 export class CookieFormat {
   readonly writer: CookieWriter;
   readonly maxBytes: number;
   readonly #signer: Signer;
+  // The values this process wrote or read come back with the browser's next requests:
+  // remembered with what they hold, they are neither verified nor decoded again.
+  readonly #known = new KnownValues<DecodedMessages>(REMEMBERED_VALUES);
 
   constructor(options: CookieStorageOptions) {
     this.writer = new CookieWriter(options.cookie ?? {}, 'messages');
@@ -69,13 +72,7 @@ export class CookieFormat {
           `(browsers drop larger cookies), got ${this.maxBytes}`,
       );
     }
-    // The values this process signed come back with the browser's next request: remembered,
-    // the short ones skip the HMAC. Not the long: looking a value up hashes all of it, and past
-    // a few messages that and the garbage it keeps cost more than the HMAC they save.
-    this.#signer = new Signer(options.secret, 'trpc-messages.cookie', {
-      remember: REMEMBERED_VALUES,
-      rememberLength: REMEMBERED_LENGTH,
-    });
+    this.#signer = new Signer(options.secret, 'trpc-messages.cookie');
   }
 
   /** The signed cookie value for `messages` and their leases ('' for none). */
@@ -100,6 +97,23 @@ export class CookieFormat {
   /** The messages a cookie value holds; undefined when it is not a valid, signed value of ours. */
   decode(value: string): DecodedMessages | undefined {
     if (value.length > MAX_INCOMING_BYTES) return undefined;
+    const known = this.#known.get(value);
+    if (known !== undefined) return known;
+    const read = this.#read(value);
+    if (read !== undefined) this.#known.set(value, freeze(read));
+    return read;
+  }
+
+  /**
+   * Remembers that `value`, which `fit` just made for `state`, holds it: the value's next reader
+   * in this process skips verifying and decoding it. Not a state that decoding might not give
+   * back exactly (see `readsBack`): that value's reader decodes it.
+   */
+  remember(value: string, state: DecodedMessages): void {
+    if (readsBack(state)) this.#known.set(value, freeze(state));
+  }
+
+  #read(value: string): DecodedMessages | undefined {
     const body = this.#signer.unsign(value);
     if (body === undefined) return undefined;
     try {
@@ -161,6 +175,34 @@ export class CookieFormat {
   }
 }
 
+/**
+ * Whether decoding the value encoded from `state` surely gives `state` back: every message is a
+ * plain object of the four parts every message has and no other, each as decodeMessages reads it
+ * (a level of -0 would come back 0), and every lease is valid. Else (a message with more parts,
+ * such as a key or an action) the value's reader decodes it: the codec alone says what it holds.
+ */
+function readsBack(state: DecodedMessages): boolean {
+  for (const message of state.messages) {
+    const { id, level, extraTags } = message;
+    if (Object.getPrototypeOf(message) !== Object.prototype) return false;
+    if (Object.keys(message).length !== 4 || typeof message.message !== 'string') return false;
+    if (typeof id !== 'string' || id.length === 0 || typeof extraTags !== 'string') return false;
+    if (!Number.isInteger(level) || Object.is(level, -0)) return false;
+  }
+  for (const { holder, until } of state.leases?.values() ?? []) {
+    if (typeof holder !== 'string' || holder.length === 0 || !Number.isSafeInteger(until)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** `state` with its list of messages frozen: a remembered state is shared by every reader. */
+function freeze(state: DecodedMessages): DecodedMessages {
+  Object.freeze(state.messages);
+  return state;
+}
+
 /** Thrown when the cookie storage is used on a response whose headers have already left. */
 export class StreamedCookieError extends Error {
   constructor() {
@@ -216,25 +258,26 @@ export class CookieBackend implements Backend {
       throw new StreamedCookieError();
     }
     const state = this.#current();
-    const gone = new Set(acked);
-    const held = gone.size > 0 ? state.messages.filter((m) => !gone.has(m.id)) : state.messages;
+    const held = acked.length > 0 ? withoutIds(state.messages, acked) : state.messages;
     if (handOut === 'take') {
-      this.#write([], new Map(), 'drop-oldest', false);
+      this.#write([], undefined, 'drop-oldest', false);
       return { handedOut: [...held, ...added], unstored: [] };
     }
     // Under fallback, a cookie that already overflowed must not take new messages: they would
     // be read before the older ones kept by the next backend.
     const handsOn = state.notFinished && this.#overflow === 'hand-on-newest';
     const kept = handsOn ? held : [...held, ...added];
-    const now = Date.now();
-    const leases = new Map(state.leases);
-    for (const id of gone) leases.delete(id);
+    // Leases only where there are some: most requests have none (no Map, no clock read).
+    let leases = state.leases && new Map(state.leases);
+    if (leases) for (const id of acked) leases.delete(id);
+    let handedOut: StoredMessage[] = [];
     if (lease) {
+      leases ??= new Map();
+      const now = Date.now();
       const renewed = { holder: lease.holder, until: now + lease.ms };
       if (!handsOn) for (const message of added) leases.set(message.id, renewed);
+      if (handOut !== 'none') handedOut = handOutOf(kept, leases, handOut, lease, now);
     }
-    const handedOut =
-      handOut === 'none' || lease === undefined ? [] : handOutOf(kept, leases, handOut, lease, now);
     // The "not finished" mark stays until the messages elsewhere are taken: new messages must
     // not be read before them.
     const unstored = this.#write(kept, leases, this.#overflow, handsOn);
@@ -272,11 +315,13 @@ export class CookieBackend implements Backend {
 
   #write(
     messages: readonly StoredMessage[],
-    leases: Map<string, HeldLease>,
+    leases: Map<string, HeldLease> | undefined,
     overflow: Overflow,
     notFinished: boolean,
   ): StoredMessage[] {
-    for (const id of leases.keys()) if (!messages.some((m) => m.id === id)) leases.delete(id);
+    if (leases) {
+      for (const id of leases.keys()) if (!messages.some((m) => m.id === id)) leases.delete(id);
+    }
     const { value, kept, unstored } = this.#format.fit(messages, overflow, leases, notFinished);
     // No cookie needs no deletion, but an empty one the browser sent does.
     if (value ? value !== this.#value : this.#value !== undefined) {
@@ -284,12 +329,13 @@ export class CookieBackend implements Backend {
       else this.#format.writer.delete(this.#exchange);
     }
     this.#value = value || undefined;
-    for (const message of unstored) leases.delete(message.id);
+    if (leases) for (const message of unstored) leases.delete(message.id);
     this.#state = {
       messages: kept,
       notFinished: notFinished || unstored.length > 0,
-      leases: leases.size > 0 ? leases : undefined,
+      leases: leases && leases.size > 0 ? leases : undefined,
     };
+    if (value) this.#format.remember(value, this.#state);
     return unstored;
   }
 
@@ -303,6 +349,12 @@ export class CookieBackend implements Backend {
     }
     return this.#state;
   }
+}
+
+/** `messages` less those whose id is in `ids`. */
+function withoutIds(messages: readonly StoredMessage[], ids: readonly string[]): StoredMessage[] {
+  const gone = new Set(ids);
+  return messages.filter((m) => !gone.has(m.id));
 }
 
 /** The messages of `messages` that `handOut` gives the lease's holder, their leases renewed. */

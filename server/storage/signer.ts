@@ -69,11 +69,8 @@ export class Signer {
   readonly #salt: string;
   #keys: readonly HmacKey[] | undefined;
   // Values known valid, for a signer whose values come back again and again (a session cookie,
-  // sent with every request; a messages cookie, sent back with the next request): a browser's
-  // next requests skip the HMAC. Only a value this signer signed or verified can enter; when
-  // full, the memory starts over (cheaper than evicting one by one).
-  readonly #verified = new Map<string, string>();
-  readonly #remember: number;
+  // sent with every request): a browser's next requests skip the HMAC.
+  readonly #verified: KnownValues<string> | undefined;
   readonly #rememberLength: number;
 
   constructor(
@@ -85,7 +82,8 @@ export class Signer {
     if (secret !== undefined) secretList(secret, '{ secret }');
     this.#secret = secret;
     this.#salt = salt;
-    this.#remember = options.remember ?? 0;
+    const remember = options.remember ?? 0;
+    this.#verified = remember > 0 ? new KnownValues(remember) : undefined;
     this.#rememberLength = options.rememberLength ?? REMEMBERED_LENGTH;
   }
 
@@ -98,8 +96,7 @@ export class Signer {
 
   /** The value `signed` carries if one of the secrets signed it, else undefined. */
   unsign(signed: string): string | undefined {
-    if (this.#remember === 0) return this.#verify(signed);
-    const known = this.#verified.get(signed);
+    const known = this.#verified?.get(signed);
     if (known !== undefined) return known;
     const value = this.#verify(signed);
     if (value !== undefined) this.#keep(signed, value);
@@ -107,9 +104,7 @@ export class Signer {
   }
 
   #keep(signed: string, value: string): void {
-    if (this.#remember === 0 || signed.length > this.#rememberLength) return;
-    if (this.#verified.size >= this.#remember) this.#verified.clear();
-    this.#verified.set(signed, value);
+    if (signed.length <= this.#rememberLength) this.#verified?.set(signed, value);
   }
 
   // One derived key per secret and salt, so one secret can safely serve several purposes.
@@ -126,9 +121,57 @@ export class Signer {
     const value = signed.slice(0, dot);
     const given = signed.slice(dot + 1);
     for (const key of keys) {
-      if (sameText(given, key.sign(value))) return value;
+      if (sameEnd(given, key.sign(value), SIGNATURE_LENGTH)) return value;
     }
     return undefined;
+  }
+}
+
+/**
+ * Signed values known valid, each with what it holds (the value it carries, or what that
+ * decodes to), for values that come back with the browser's next requests. Only values their
+ * owner signed or verified may be set. A fixed table indexed by the end of the signature, not a
+ * Map: a Map hashes all of a key a request brings (about a microsecond at 600 characters), a
+ * slot costs the same at any length. Two values that share a slot: the newer stays.
+ */
+export class KnownValues<Held> {
+  readonly #signed: Array<string | undefined>;
+  readonly #held: Array<Held | undefined>;
+  readonly #shift: number;
+
+  /** A table of at least `size` values (rounded up to a power of two). */
+  constructor(size: number) {
+    const bits = Math.max(1, Math.ceil(Math.log2(size)));
+    this.#signed = new Array<string | undefined>(2 ** bits).fill(undefined);
+    this.#held = new Array<Held | undefined>(2 ** bits).fill(undefined);
+    this.#shift = 32 - bits;
+  }
+
+  /** What `signed` holds, if it is known; undefined for any other string. */
+  get(signed: string): Held | undefined {
+    const slot = this.#slotOf(signed);
+    const known = this.#signed[slot];
+    // The signatures first, in constant time: how long a lookup takes tells a request nothing
+    // of the value in its slot (another browser's) unless it already carries its signature.
+    if (known === undefined || !sameEnd(known, signed, SIGNATURE_LENGTH)) return undefined;
+    return known === signed ? this.#held[slot] : undefined;
+  }
+
+  /** Remembers that `signed`, signed or verified by the caller, holds `held`. */
+  set(signed: string, held: Held): void {
+    const slot = this.#slotOf(signed);
+    this.#signed[slot] = signed;
+    this.#held[slot] = held;
+  }
+
+  // Characters of the signature, mixed: uniformly random in a signed value. (Not the last: of
+  // 43 characters for 256 bits, it holds only 4.)
+  #slotOf(signed: string): number {
+    let hash = 0;
+    for (let i = 2; i <= 5; i += 1) {
+      hash = Math.imul(hash ^ signed.charCodeAt(signed.length - i), 0x9e3779b1);
+    }
+    return hash >>> this.#shift;
   }
 }
 
@@ -138,16 +181,20 @@ export function signedLength(value: string): number {
 }
 
 /**
- * Whether two strings of one length are equal, in time that depends only on their length (a
- * forger learns nothing from how long a wrong signature took to refuse).
+ * Whether the last `count` characters of `a` and `b` are equal, in time that depends only on
+ * `count` (a forger learns nothing from how long a wrong signature took to refuse).
  */
-function sameText(a: string, b: string): boolean {
-  let difference = a.length ^ b.length;
-  for (let i = 0; i < a.length; i += 1) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+function sameEnd(a: string, b: string, count: number): boolean {
+  if (a.length < count || b.length < count) return false;
+  let difference = 0;
+  for (let i = 1; i <= count; i += 1) {
+    difference |= a.charCodeAt(a.length - i) ^ b.charCodeAt(b.length - i);
+  }
   return difference === 0;
 }
 
-// Verified values are remembered up to this length by default (a session cookie is 66).
+// Verified values are remembered up to this length by default, which bounds the memory they take
+// (a session cookie is 66).
 const REMEMBERED_LENGTH = 128;
 
 // base64url of a SHA-256 digest: 32 bytes, 43 characters.

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NodeHmacKey } from '../../../server/storage/hmac.js';
-import { resolveSecrets, Signer } from '../../../server/storage/signer.js';
+import { KnownValues, resolveSecrets, Signer } from '../../../server/storage/signer.js';
 
 const SECRET = 's'.repeat(32);
 const SALT = 'test.salt';
@@ -190,6 +190,61 @@ describe('Signer', () => {
         expect(signer.unsign(input)).toBeUndefined();
       }),
     );
+  });
+});
+
+describe('KnownValues', () => {
+  const signer = new Signer(SECRET, SALT);
+
+  it('gives what a value it was told of holds, and nothing for any other string', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ unit: 'binary', maxLength: 700 }), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.nat(),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 2 }),
+        (values, size, pick, change) => {
+          const known = new KnownValues<string>(size);
+          for (const value of values) known.set(signer.sign(value), value);
+          const value = values[pick % values.length] as string;
+          const signed = signer.sign(value);
+          // The last one set is always there; any other may have given its slot to a newer one.
+          known.set(signed, value);
+          expect(known.get(signed)).toBe(value);
+          // The same text in another string (as a request's header brings it) is known too.
+          expect(known.get(Buffer.from(signed).toString())).toBe(value);
+          const at = pick % signed.length;
+          const variants = [
+            signed.slice(0, at) + change + signed.slice(at + 1),
+            signed.slice(0, at) + change + signed.slice(at),
+            signed.slice(0, at) + signed.slice(at + 1),
+            `${signed}${change}`,
+            `${change}${signed}`,
+            signed.slice(0, -1),
+            '',
+          ];
+          for (const variant of variants) {
+            if (variant === signed) continue;
+            expect(known.get(variant)).toBeUndefined();
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the newer of two values that share a slot, and forgets the older', () => {
+    const known = new KnownValues<number>(1);
+    const values = Array.from({ length: 40 }, (_, i) => signer.sign(`value ${i}`));
+    for (const [i, value] of values.entries()) known.set(value, i);
+    expect(known.get(values.at(-1) as string)).toBe(39);
+    // Two slots for 40 values: most were replaced; none comes back as another's.
+    const found = values.map((value) => known.get(value));
+    expect(found.filter((i) => i !== undefined).length).toBeLessThanOrEqual(2);
+    for (const [at, i] of found.entries()) if (i !== undefined) expect(i).toBe(at);
   });
 });
 
