@@ -358,8 +358,15 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     this.#persisting = run.catch((error: unknown) => this.#onError(error));
   }
 
-  #push(level: number, text: MessageText, options: AddOptions = {}): void {
+  #push(level: number, text: MessageText, options?: AddOptions): void {
     assertLevel(level);
+    // The common case, a text and nothing else, on the shortest path: no option to check.
+    if (typeof text === 'string' && options === undefined) {
+      if (text.length === 0 || level < this.#level) return;
+      this.#checkSize(text, undefined, undefined);
+      this.#queue({ id: newMessageId(), level, message: text, extraTags: '' });
+      return;
+    }
     const translation = typeof text === 'string' ? undefined : this.#translation(text);
     if (translation === undefined && typeof text !== 'string') {
       throw new TypeError(
@@ -367,7 +374,7 @@ export class Messages<Tags extends TagMap = DefaultTags> {
       );
     }
     const message = translation ? '' : (text as string);
-    const { extraTags = '', key, action } = options;
+    const { extraTags = '', key, action } = options ?? {};
     if (typeof extraTags !== 'string') {
       throw new TypeError(`trpc-messages: extraTags must be a string, got ${typeof extraTags}`);
     }
@@ -382,15 +389,21 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     if (action !== undefined) assertAction(action);
     if ((message.length === 0 && !translation) || level < this.#level) return;
     this.#checkSize(message, translation, action);
-    this.#queued.push({
+    const stored: { -readonly [K in keyof StoredMessage]: StoredMessage[K] } = {
       id: newMessageId(),
       level,
       message,
       extraTags,
-      ...(key === undefined ? {} : { key }),
-      ...(translation ? { translation } : {}),
-      ...(action ? { action } : {}),
-    });
+    };
+    // Assigned, not spread: one object per message.
+    if (key !== undefined) stored.key = key;
+    if (translation) stored.translation = translation;
+    if (action) stored.action = action;
+    this.#queue(stored);
+  }
+
+  #queue(message: StoredMessage): void {
+    this.#queued.push(message);
     this.#flushSoon();
   }
 
@@ -427,6 +440,8 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     translation: Translation | undefined,
     action: MessageAction | undefined,
   ): void {
+    // A UTF-16 unit takes at most 3 bytes of UTF-8, so short texts skip the byte count.
+    if (!translation && !action && message.length * 3 <= this.#maxMessageBytes) return;
     let units = message.length;
     const parts = [message];
     if (translation) parts.push(translation.key, JSON.stringify(translation.params));
