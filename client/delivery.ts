@@ -1,5 +1,6 @@
 import type { getFetch } from '@trpc/client';
 import {
+  type ActionClaim,
   CLIENT_HEADER,
   decodeInline,
   formatClientHeader,
@@ -31,6 +32,8 @@ export class Delivery {
   // Responses that carried their request's messages: their mutations need no consume.
   readonly #inline = new WeakSet<object>();
   readonly #consumeWanted = new Set<() => void>();
+  // The claims of the messages' actions whose calls are in flight.
+  readonly #claims = new Set<ActionClaim>();
   #client: MessagesClient | undefined;
   #leaseMs = 5000;
 
@@ -55,15 +58,32 @@ export class Delivery {
     this.#client = client;
   }
 
+  /**
+   * Runs `call`, a message's action, with `claim` in the client header of every request that
+   * carries its path until the call settles (a retry carries it too).
+   */
+  async claim<T>(claim: ActionClaim, call: () => Promise<T>): Promise<T> {
+    this.#claims.add(claim);
+    try {
+      return await call();
+    } finally {
+      this.#claims.delete(claim);
+    }
+  }
+
   /** Wraps the terminating link's fetch: the client header out, inline messages in. */
   fetch(inner: LinkFetch): LinkFetch {
     return async (input, init) => {
       const acks = this.#acks.take();
+      // tRPC's links put the paths of a request's calls in its URL: `…/a.b,c.d?batch=1`.
+      const url = String(input).replace(/\?.*/, '');
+      const paths = url.slice(url.lastIndexOf('/') + 1).split(',');
       const header = formatClientHeader({
         tab: this.tab.id,
         // A tab out of view takes only its own messages: others wait for the tab in view.
         inline: this.tab.inView ? 'all' : 'own',
         acks,
+        actions: [...this.#claims].filter((claim) => paths.includes(claim.path)),
       });
       let response: Awaited<ReturnType<LinkFetch>>;
       try {
@@ -93,9 +113,10 @@ export class Delivery {
    * (but the kit's own `messages.ack`, which adds nothing).
    */
   settled(type: string, path: string, response: unknown): void {
-    if (type !== 'mutation' || path === 'messages.ack') return;
-    if (typeof response === 'object' && response !== null && this.#inline.has(response)) return;
-    this.#wantConsume();
+    // WeakSet.has is false for what is not an object (no response).
+    if (type === 'mutation' && path !== 'messages.ack' && !this.#inline.has(response as object)) {
+      this.#wantConsume();
+    }
   }
 
   /** Fires when a consume is needed: a mutation's messages did not come on its response. */
@@ -106,12 +127,10 @@ export class Delivery {
     };
   };
 
-  #read(response: unknown): void {
-    if (typeof response !== 'object' || response === null || !('headers' in response)) return;
-    const { headers } = response;
-    if (typeof headers !== 'object' || headers === null || !('get' in headers)) return;
-    if (typeof headers.get !== 'function') return;
-    const inline = decodeInline(headers.get(INLINE_HEADER));
+  #read(response: Awaited<ReturnType<LinkFetch>>): void {
+    // tRPC types a fetch's response without headers: a fetch of the app's may have none.
+    const { headers } = response as { headers?: { get?(name: string): string | null } };
+    const inline = decodeInline(headers?.get?.(INLINE_HEADER));
     if (inline === undefined) return;
     this.#inline.add(response);
     this.receive(inline.messages, inline.leaseMs);

@@ -7,7 +7,7 @@ export {
   type MessagesClient,
   type Receive,
 } from './message-consumer.js';
-export { MessageList } from './message-list.js';
+export { type ListedMessage, MessageList } from './message-list.js';
 export { type ClientMessages, messagesFor } from './messages-for.js';
 export { messagesLink, type WrappedLinkOptions } from './messages-link.js';
 export {

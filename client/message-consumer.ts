@@ -153,6 +153,6 @@ export class MessageConsumer {
 
 /** The tab a live signal names as holding its messages, if any. */
 function heldByOf(signal: unknown): string | undefined {
-  if (typeof signal !== 'object' || signal === null || !('heldBy' in signal)) return undefined;
-  return typeof signal.heldBy === 'string' ? signal.heldBy : undefined;
+  const heldBy = (signal as { heldBy?: unknown } | null | undefined)?.heldBy;
+  return typeof heldBy === 'string' ? heldBy : undefined;
 }

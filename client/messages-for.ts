@@ -1,7 +1,9 @@
+import type { MessageAction } from '../shared/message.js';
 import type { Delivery } from './delivery.js';
-import { MessageConsumer, type MessagesClient } from './message-consumer.js';
+import { MessageConsumer, type MessagesClient, type Receive } from './message-consumer.js';
 import { MessageList } from './message-list.js';
 import { deliveryOf } from './messages-link.js';
+import { runAction } from './run-action.js';
 
 /** The list of messages to show and the consumer that fills it, for one tRPC client. */
 export interface ClientMessages {
@@ -9,6 +11,10 @@ export interface ClientMessages {
   readonly consumer: MessageConsumer;
   /** The delivery of the client's `messagesLink`, when it has one. */
   readonly delivery: Delivery | undefined;
+  /** Where messages that reach the page go: the delivery's receive, or the list's push. */
+  readonly receive: Receive;
+  /** Calls a message's action through the client, claimed (see `runAction`). */
+  readonly runAction: (action: MessageAction) => Promise<unknown>;
 }
 
 const byClient = new WeakMap<MessagesClient, ClientMessages>();
@@ -24,13 +30,17 @@ export function messagesFor(client: MessagesClient): ClientMessages {
     const delivery = deliveryOf(client);
     delivery?.attach(client);
     const list = delivery?.list ?? new MessageList();
-    const consumer = new MessageConsumer(client, {
-      receive: delivery
-        ? (messages, leaseMs) => delivery.receive(messages, leaseMs)
-        : (messages) => list.push(messages),
-      tab: delivery?.tab,
-    });
-    found = { list, consumer, delivery };
+    const receive: Receive = delivery
+      ? (messages, leaseMs) => delivery.receive(messages, leaseMs)
+      : (messages) => void list.push(messages);
+    const consumer = new MessageConsumer(client, { receive, tab: delivery?.tab });
+    found = {
+      list,
+      consumer,
+      delivery,
+      receive,
+      runAction: (action) => runAction(client, delivery, consumer, action),
+    };
     byClient.set(client, found);
   }
   return found;

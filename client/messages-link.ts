@@ -5,6 +5,7 @@ import {
   type httpBatchStreamLink,
   type httpLink,
   type TRPCLink,
+  type TRPCUntypedClient,
 } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
@@ -84,11 +85,14 @@ export function messagesLink<TRouter extends AnyRouter, TOptions extends Wrapped
 
 /** The delivery of `client`'s messagesLink, if it has one. */
 export function deliveryOf(client: object): Delivery | undefined {
+  const runtime = untypedClientOf(client)?.runtime;
+  return runtime ? deliveries.get(runtime) : undefined;
+}
+
+/** The untyped client under a tRPC client; undefined for an object that is not one. */
+export function untypedClientOf(client: object): TRPCUntypedClient<AnyRouter> | undefined {
   // getUntypedClient reads a symbol that every client createTRPCClient made carries.
-  const untyped: { readonly runtime?: object } | undefined = getUntypedClient(
-    client as Parameters<typeof getUntypedClient>[0],
-  );
-  return untyped?.runtime ? deliveries.get(untyped.runtime) : undefined;
+  return getUntypedClient(client as Parameters<typeof getUntypedClient>[0]);
 }
 
 /**

@@ -24,10 +24,13 @@ export class ShownIds {
     return this.#ids.has(id);
   }
 
-  /** Remembers `ids` as shown; `local` says they were shown here, and tells the listeners. */
-  add(ids: readonly string[], local = true): void {
+  /**
+   * Remembers `ids` as shown; `local` says they were shown here, and tells the listeners.
+   * Returns the ids it did not know.
+   */
+  add(ids: readonly string[], local = true): string[] {
     const fresh = [...new Set(ids)].filter((id) => !this.#ids.has(id));
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) return fresh;
     for (const id of fresh) this.#ids.add(id);
     for (const oldest of this.#ids) {
       if (this.#ids.size <= REMEMBERED_IN_MEMORY) break;
@@ -35,6 +38,7 @@ export class ShownIds {
     }
     this.#store();
     if (local) for (const listener of this.#listeners) listener(fresh);
+    return fresh;
   }
 
   /** Calls `listener` with the ids of messages shown here from now on; returns its stop. */

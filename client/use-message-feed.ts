@@ -21,18 +21,10 @@ export function useMessageFeed(
   options: UseMessagesOptions = {},
 ): MessageFeed {
   const queryClient = useQueryClient();
-  const { list, consumer, delivery } = messagesFor(client);
+  const { list, consumer, delivery, receive, runAction } = messagesFor(client);
   const live = options.live ?? false;
   // What the server put into the page itself (first paint) comes in as a consume's answer would.
-  useEffect(
-    () =>
-      pageMessages.deliverTo(
-        delivery
-          ? (messages, leaseMs) => delivery.receive(messages, leaseMs)
-          : (messages) => list.push(messages),
-      ),
-    [delivery, list],
-  );
+  useEffect(() => pageMessages.deliverTo(receive), [receive]);
   useEffect(() => {
     if (delivery) {
       const { tab } = delivery;
@@ -58,5 +50,11 @@ export function useMessageFeed(
     ]);
   }, [consumer, delivery, queryClient, live]);
   const messages = useSyncExternalStore(list.subscribe, list.getSnapshot, list.getSnapshot);
-  return { messages, dismiss: list.dismiss, consume: consumer.consume, shown: list.shown };
+  return {
+    messages,
+    dismiss: list.dismiss,
+    consume: consumer.consume,
+    runAction,
+    shown: list.shown,
+  };
 }

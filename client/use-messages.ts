@@ -1,16 +1,25 @@
 import { useEffect, useLayoutEffect } from 'react';
-import type { Message } from '../shared/message.js';
+import type { MessageAction } from '../shared/message.js';
 import type { MessagesClient } from './message-consumer.js';
+import type { ListedMessage } from './message-list.js';
 import { useMessageFeed } from './use-message-feed.js';
 
 /** What `useMessages` gives a component. */
 export interface UseMessagesResult {
-  /** The messages to show, oldest first, each once. */
-  readonly messages: readonly Message[];
-  /** Stops showing a message. */
+  /**
+   * The messages to show, oldest first, each once: identical ones as one entry with a `count`,
+   * a keyed one in the place of the entry it replaces (render each by its stable `id`).
+   */
+  readonly messages: readonly ListedMessage[];
+  /** Stops showing an entry (by its `id`). */
   readonly dismiss: (id: string) => void;
   /** Fetches new messages now (they are also fetched on their own, see `useMessages`). */
   readonly consume: () => Promise<void>;
+  /**
+   * Calls a message's `action` (its button: Undo), as the server signed it; its messages are
+   * then shown like any others. Resolves with the mutation's result, rejects as it fails.
+   */
+  readonly runAction: (action: MessageAction) => Promise<unknown>;
 }
 
 /** How `useMessages` gets messages. */
@@ -34,9 +43,10 @@ export function useMessages(
   options: UseMessagesOptions = {},
 ): UseMessagesResult {
   const { shown, ...result } = useMessageFeed(client, options);
-  // The component renders what it is given: on screen as this commit lands.
+  // The component renders what it is given: on screen as this commit lands, each entry for
+  // every message it stands for.
   useIsomorphicLayoutEffect(
-    () => shown(result.messages.map((m) => m.id)),
+    () => shown(result.messages.flatMap((m) => m.ids)),
     [shown, result.messages],
   );
   return result;

@@ -6,6 +6,7 @@ import type { MessagesClient } from '../../client/message-consumer.js';
 import { messagesFor } from '../../client/messages-for.js';
 import { useMessages } from '../../client/use-messages.js';
 import { SUCCESS } from '../../shared/levels.js';
+import type { MessageAction } from '../../shared/message.js';
 import {
   consumeRequests,
   integrations,
@@ -13,6 +14,8 @@ import {
   renderApp,
   settled,
 } from '../fixtures/react-app.js';
+import { startToastAppForFile } from '../fixtures/toast-app.js';
+import { renderPage } from '../fixtures/toaster-page.js';
 import { startAppForFile } from '../fixtures/trpc-server.js';
 
 const server = startAppForFile();
@@ -234,5 +237,64 @@ describe.each(integrations)('useMessages with $name', (integration) => {
     await pause(50);
 
     expect(consumeRequests(app)).toBe(before);
+  });
+});
+
+describe('useMessages with repeats, keys and actions', () => {
+  const toastApp = startToastAppForFile();
+
+  /** A headless list that shows counts and offers actions, as an app would write one. */
+  function Entries({ client }: { client: MessagesClient }) {
+    const { messages, runAction } = useMessages(client);
+    return (
+      <ul aria-label="entries">
+        {messages.map((m) => (
+          <li key={m.id}>
+            {m.count > 1 ? `${m.message} (${m.count})` : m.message}
+            {m.action && (
+              <button type="button" onClick={() => void runAction(m.action as MessageAction)}>
+                {m.action.label}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    );
+  }
+
+  it('gives repeats as one entry with a count, and acknowledges each message once rendered', async () => {
+    const { client, sameBrowser, held } = toastApp().browser();
+    await sameBrowser.repeat.mutate({ text: 'Saved.', times: 3 });
+    renderPage(<Entries client={client} />);
+
+    await waitFor(() => expect(shown('entries')).toEqual(['Saved. (3)']));
+    await act(() => client.recipient.query());
+    expect(await held()).toEqual([]);
+  });
+
+  it('gives a keyed message in the place of the entry with its key', async () => {
+    const { client } = toastApp().browser();
+    renderPage(<Entries client={client} />);
+    await act(() => client.progress.mutate({ key: 'job', steps: ['Step 1…'] }));
+    await waitFor(() => expect(shown('entries')).toEqual(['Step 1…']));
+
+    await act(() => client.progress.mutate({ key: 'job', steps: ['Step 2…', 'Done.'] }));
+
+    await waitFor(() => expect(shown('entries')).toEqual(['Done.']));
+  });
+
+  it('runs a message’s action with runAction, its claim sent, its messages given', async () => {
+    const app = toastApp();
+    const { client } = app.browser();
+    renderPage(<Entries client={client} />);
+    await act(() => client.remove.mutate({ id: 21 }));
+    await waitFor(() => expect(shown('entries')).toEqual(['Task 21 deleted.']));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Undo' }));
+
+    await waitFor(() =>
+      expect(shown('entries')).toEqual(['Task 21 deleted.', 'Task 21 restored.']),
+    );
+    expect(app.restored).toContain(21);
   });
 });
