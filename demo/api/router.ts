@@ -1,86 +1,110 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { initTRPC } from '@trpc/server';
-import { DEBUG } from 'trpc-messages';
+import { DEBUG, type Translation } from 'trpc-messages';
 import { createMessages, type Storage } from 'trpc-messages/server';
 import { z } from 'zod';
+import { t } from '../catalog.js';
 import { NOTICE, tags } from '../tags.js';
-import { TaskBoard } from './task-board.js';
+import { MAX_TITLE_LENGTH } from '../task.js';
+import { EXPORT_KEY, startExport } from './export-job.js';
+import { TaskBoards } from './task-boards.js';
+import { undoLabel } from './undo-label.js';
 
-/** How long the demo's "slow job" takes. */
-export const SLOW_JOB_MS = 1500;
+/** How long a deleted task's Undo is offered, in ms. */
+const UNDO_MS = 15_000;
 
-/** Builds the demo's API: the messages kit, the tasks, and the router the client calls. */
+/** Builds the demo's API: the messages kit, the visitors' boards, and the router the page calls. */
 export function createDemoApi(storage?: Storage) {
-  const messages = createMessages({ tags, ...(storage ? { storage } : {}) });
-  const board = new TaskBoard();
+  const messages = createMessages({ tags, catalog: t, ...(storage ? { storage } : {}) });
+  const boards = new TaskBoards();
+  const action = messages.actions<typeof router>();
 
   const createContext = (opts: {
     req: IncomingMessage;
     res: ServerResponse;
     info?: Parameters<typeof messages.fromRequest>[0]['info'];
   }) => {
-    const ctx = { messages: messages.fromRequest(opts) };
+    const ctx = {
+      messages: messages.fromRequest(opts),
+      undoLabel: undoLabel(opts.req.headers['accept-language']),
+    };
     // The page's "debug messages" switch: this request stores DEBUG messages too.
     if (opts.req.headers['x-debug-messages'] === 'on') ctx.messages.level = DEBUG;
     return ctx;
   };
-  const t = initTRPC.context<typeof createContext>().create();
+  const trpc = initTRPC.context<typeof createContext>().create();
 
+  // The input checks name their catalog message (zod's `message`), the middleware sends it.
+  const inputMessages = new Map<string, Translation>([
+    ['task.titleMissing', t('task.titleMissing')],
+    ['task.titleTooLong', t('task.titleTooLong', { max: MAX_TITLE_LENGTH })],
+  ]);
   // Invalid input never reaches the procedure: tell the user what was wrong, as a message.
-  const explainInvalidInput = t.middleware(async ({ ctx, next }) => {
+  const explainInvalidInput = trpc.middleware(async ({ ctx, next }) => {
     const result = await next();
     if (!result.ok && result.error.cause instanceof z.ZodError) {
-      for (const issue of result.error.cause.issues) ctx.messages.error(issue.message);
+      for (const issue of result.error.cause.issues) {
+        ctx.messages.error(inputMessages.get(issue.message) ?? issue.message);
+      }
     }
     return result;
   });
-  const procedure = t.procedure.use(messages.persist).use(explainInvalidInput);
+  const procedure = trpc.procedure.use(messages.persist).use(explainInvalidInput);
+  // Each visitor has a board of their own, found by whom their messages are for (their session).
+  const withBoard = procedure.use(({ ctx, next }) =>
+    next({ ctx: { board: boards.of(ctx.messages.recipient()) } }),
+  );
 
   const title = z
     .string()
     .trim()
-    .min(1, 'A task needs a title.')
-    .max(80, 'A title has at most 80 characters.');
+    .min(1, 'task.titleMissing')
+    .max(MAX_TITLE_LENGTH, 'task.titleTooLong');
   const taskId = z.object({ id: z.number().int() });
 
-  const router = t.router({
+  const router = trpc.router({
     messages: messages.router,
-    tasks: procedure.query(() => board.list()),
-    create: procedure.input(z.object({ title })).mutation(({ ctx, input }) => {
-      const task = board.add(input.title);
-      ctx.messages.success(`Task "${task.title}" created.`);
-      ctx.messages.debug(`Task ${task.id} stored; the board holds ${board.size} tasks.`);
+    tasks: withBoard.query(({ ctx }) => ctx.board.list()),
+    create: withBoard.input(z.object({ title })).mutation(({ ctx, input }) => {
+      const task = ctx.board.add(input.title);
+      ctx.messages.success(t('task.created', { title: task.title }));
+      ctx.messages.debug(t('task.stored', { id: task.id, count: ctx.board.size }));
       return task;
     }),
-    complete: procedure.input(taskId).mutation(({ ctx, input }) => {
-      const task = board.complete(input.id);
-      if (task) ctx.messages.info(`Task "${task.title}" completed.`);
-      else ctx.messages.warning('That task no longer exists.');
+    complete: withBoard.input(taskId).mutation(({ ctx, input }) => {
+      const task = ctx.board.complete(input.id);
+      if (task) ctx.messages.info(t('task.completed', { title: task.title }));
+      else ctx.messages.warning(t('task.gone'));
     }),
-    remove: procedure.input(taskId).mutation(({ ctx, input }) => {
-      const task = board.remove(input.id);
-      if (task) ctx.messages.warning(`Task "${task.title}" deleted.`, { extraTags: 'undoable' });
+    remove: withBoard.input(taskId).mutation(({ ctx, input }) => {
+      const task = ctx.board.remove(input.id);
+      if (!task) return;
+      ctx.messages.warning(t('task.deleted', { title: task.title }), {
+        extraTags: 'undoable',
+        action: action({ label: ctx.undoLabel, path: 'restore', input, expiresInMs: UNDO_MS }),
+      });
     }),
-    remind: procedure.mutation(({ ctx }) => {
-      ctx.messages.add(NOTICE, `You have ${board.openCount} open tasks.`);
+    // Runs only as the Undo of a deletion's message: a call the server did not offer is refused.
+    restore: withBoard
+      .use(messages.requireAction)
+      .input(taskId)
+      .mutation(({ ctx, input }) => {
+        const task = ctx.board.restore(input.id);
+        if (task) ctx.messages.success(t('task.restored', { title: task.title }));
+        else ctx.messages.warning(t('task.gone'));
+      }),
+    remind: withBoard.mutation(({ ctx }) => {
+      ctx.messages.add(NOTICE, t('tasks.open', { count: ctx.board.openCount }));
     }),
-    // A job outlives the request that started it: its message is sent from the background and
-    // reaches the page live, through messages.live.
-    slowJob: procedure.mutation(({ ctx }) => {
-      const recipient = ctx.messages.recipient();
-      ctx.messages.info('Export started: a message will follow when it is ready.');
-      setTimeout(() => {
-        messages
-          .to(recipient)
-          .success('Your export is ready.')
-          .catch((error: unknown) => {
-            console.error('demo: the export message could not be sent', error);
-          });
-      }, SLOW_JOB_MS).unref();
+    // A job outlives the request that started it: its progress is sent from the background and
+    // reaches the page live (messages.live), each step in place of the one before (one key).
+    exportTasks: procedure.mutation(({ ctx }) => {
+      ctx.messages.info(t('export.progress', { percent: 0 }), { key: EXPORT_KEY });
+      startExport(messages.to(ctx.messages.recipient()));
     }),
   });
 
-  return { messages, router, createContext, board };
+  return { messages, router, createContext, boards };
 }
 
 /** The demo's router type, for the typed client. */

@@ -152,8 +152,8 @@ describeInBrowser('delivery in Chromium: exactly once, on the mutation’s respo
     const tabs = await demo.openTabs(5, { realFocus: true });
     const [starter, , looked] = tabs;
     if (!starter || !looked) throw new Error('five tabs were opened');
-    await starter.getByRole('button', { name: 'Start slow job' }).click();
-    await toastsWith(starter, 'Export started').waitFor();
+    await starter.getByRole('button', { name: 'Export tasks' }).click();
+    await toastsWith(starter, 'Exporting your tasks').waitFor();
 
     // The user turns to another tab, which takes the browser's live stream.
     const streamOpened = looked.waitForRequest((r) => r.url().includes('/trpc/messages.live'));
@@ -162,7 +162,7 @@ describeInBrowser('delivery in Chromium: exactly once, on the mutation’s respo
     // The tab that led before has let its stream go.
     const others = tabs.filter((tab) => tab !== looked);
     await expect.poll(() => others.reduce((sum, tab) => sum + openLiveStreams(tab), 0)).toBe(0);
-    // As the demo's slow job does, once it is done (sent here, so it comes after the turn).
+    // As the demo's export does, from the background (sent here, so it comes after the turn).
     await demo.messages.to(await recipientOf(looked)).success('Your report is ready.');
 
     await toastsWith(looked, 'Your report is ready.').waitFor();

@@ -115,6 +115,12 @@ export function toastsWith(page: Page, text: string): Locator {
   return toasts(page).filter({ hasText: text });
 }
 
+/** The titles on the page's task list, newest first, once the list has loaded. */
+export async function taskTitles(page: Page): Promise<string[]> {
+  await page.locator('.task-list[aria-busy="false"]').waitFor();
+  return page.locator('.tasks .title').allTextContents();
+}
+
 /** The class names of a toast (its message's tags among them). */
 export async function classesOf(toast: Locator): Promise<string[]> {
   return (await toast.getAttribute('class'))?.split(/\s+/) ?? [];

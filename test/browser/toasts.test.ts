@@ -40,6 +40,20 @@ describeInBrowser('the demo’s toasts, in Chromium', () => {
     expect(await classesOf(toast)).toContain('error');
   });
 
+  it('shows a repeated error once, counted: one toast with ×2', async () => {
+    const page = await demo.openPage();
+    await addTask(page, '');
+    const toast = toastsWith(page, 'A task needs a title.');
+    await toast.waitFor();
+    await addTask(page, '');
+
+    await expect.poll(() => toast.textContent()).toContain('×2');
+    await networkQuiet(page);
+    await expectCount(toast, 1);
+    // Said in words to a screen reader, the "×2" being hidden from it.
+    expect(await toast.textContent()).toContain('(2 times)');
+  });
+
   it('shows a title written as HTML as text, running nothing', async () => {
     const page = await demo.openPage();
     const dialogs: string[] = [];
@@ -74,7 +88,7 @@ describeInBrowser('the demo’s toasts, in Chromium', () => {
     await page.getByRole('button', { name: 'Add five at once' }).click();
     await page.getByRole('button', { name: 'Remind me (custom level)' }).click();
 
-    const reminder = toastsWith(page, 'open tasks.');
+    const reminder = toastsWith(page, 'Open tasks:');
     await expectCount(reminder, 1);
     for (const title of FIVE_TASKS)
       await expectCount(toastsWith(page, `Task "${title}" created.`), 1);
@@ -89,7 +103,7 @@ describeInBrowser('the demo’s toasts, in Chromium', () => {
     const page = await demo.openPage();
     await page.getByRole('button', { name: 'Remind me (custom level)' }).click();
 
-    const toast = toastsWith(page, 'open tasks.');
+    const toast = toastsWith(page, 'Open tasks:');
     await toast.waitFor();
     expect(await classesOf(toast)).toContain('notice');
   });

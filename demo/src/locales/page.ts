@@ -1,0 +1,38 @@
+import { defineCatalog } from 'trpc-messages';
+
+/** The page's own texts, in English, by key (the same templates as the messages' catalog). */
+export const page = defineCatalog({
+  'app.title': 'Tasks',
+  'app.lede':
+    'Every action answers with a one-time message from the server, queued in the procedure and shown here as a toast.',
+  'settings.label': 'Settings',
+  'settings.language': 'Language',
+  'settings.theme': 'Theme',
+  'theme.system': 'System',
+  'theme.light': 'Light',
+  'theme.dark': 'Dark',
+  'form.label': 'New task',
+  'form.placeholder': 'What needs doing?',
+  'form.submit': 'Add task',
+  'form.count': '{count} / {max}',
+  'form.countSpoken': '{count} of {max} characters',
+  'list.label': 'Your tasks',
+  'list.empty': 'No tasks yet. Add one above, or try the messages below.',
+  'list.complete': 'Complete',
+  'list.delete': 'Delete',
+  'list.done': 'Done',
+  'try.heading': 'Try the messages',
+  'try.five': 'Add five at once',
+  'try.fiveHint': 'Five mutations in one batch, five toasts.',
+  'try.remind': 'Remind me (custom level)',
+  'try.remindHint': 'A level of the app’s own, styled by its tag.',
+  'try.export': 'Export tasks',
+  'try.exportHint': 'A background job: one toast, updated in place.',
+  'try.reload': 'Save and reload',
+  'try.reloadHint': 'Reloads as the answer arrives: the message still shows, once.',
+  'try.debug': 'Show debug messages',
+  'try.debugHint': 'Messages below the default level, kept for this browser.',
+  'try.errorHint': 'Add an empty task twice: one error toast, counted.',
+  'try.undoHint': 'Delete a task: its toast offers Undo.',
+  'footer.text': 'Your tasks and messages are kept for this browser session, in memory.',
+});
