@@ -167,7 +167,7 @@ export function Toaster({
         action:
           action && left > 0
             ? {
-                label: action.label,
+                label: <ActionLabel message={message} />,
                 onClick: () => {
                   if (clicked) return; // a second click as the toast leaves
                   clicked = true;
@@ -225,6 +225,14 @@ export function Toaster({
       </div>
     </RenderersContext.Provider>
   );
+}
+
+/** An action's label: translated as the message's text is, when it was given by key. */
+function ActionLabel({ message }: { readonly message: ListedMessage }) {
+  const { translate } = useContext(RenderersContext);
+  const action = message.action;
+  if (!action) return null;
+  return (action.translation && translate?.(action.translation, message)) ?? action.label;
 }
 
 /**

@@ -16,4 +16,5 @@ export const t = defineCatalog({
   'tasks.open': 'Open tasks: {count}.',
   'export.progress': 'Exporting your tasks: {percent}%…',
   'export.ready': 'Export ready: your tasks are saved.',
+  'task.undo': 'Undo',
 });

@@ -185,9 +185,10 @@ function isTranslation({ key, params }: Record<string, unknown>): boolean {
 
 /** A message's `action`: a label, a path, an input, an expiry and a token. */
 function isAction(action: Record<string, unknown>): boolean {
-  const { label, path, expiresAt, token } = action;
+  const { label, path, expiresAt, token, translation } = action;
   return (
     isText(label) &&
+    (translation === undefined || isTranslation(fieldsOf(translation))) &&
     isText(path) &&
     isText(token) &&
     'input' in action &&

@@ -7,9 +7,16 @@ import { joinTags, levelTag, type TagMap } from './tags.js';
  * input the server chose, signed by it. The client sends `token` back with the call, and the
  * server refuses a call whose path or input differs from what it signed, or that comes too late.
  */
+const translationSchema = z.object({
+  key: z.string().min(1),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+
 const actionSchema = z.object({
-  /** The button's text. */
+  /** The button's text (for a label given by key, the catalog's). */
   label: z.string().min(1),
+  /** The label's key and parameters in the app's catalog, for the client to render. */
+  translation: translationSchema.optional(),
   /** The mutation's path: `tasks.restore`. */
   path: z.string().min(1),
   /** The mutation's input, as JSON. */
@@ -38,12 +45,7 @@ export const messageSchema = z.object({
   /** A later message with the same key takes this one's place on screen (progress, a status). */
   key: z.string().min(1).optional(),
   /** The message's key and parameters in the app's catalog, for the client to render. */
-  translation: z
-    .object({
-      key: z.string().min(1),
-      params: z.record(z.string(), z.union([z.string(), z.number()])),
-    })
-    .optional(),
+  translation: translationSchema.optional(),
   /** A call the user can make from the message (Undo). */
   action: actionSchema.optional(),
 });

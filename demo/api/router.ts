@@ -8,7 +8,6 @@ import { NOTICE, tags } from '../tags.js';
 import { MAX_TITLE_LENGTH } from '../task.js';
 import { EXPORT_KEY, startExport } from './export-job.js';
 import { TaskBoards } from './task-boards.js';
-import { undoLabel } from './undo-label.js';
 
 /** How long a deleted task's Undo is offered, in ms. */
 const UNDO_MS = 15_000;
@@ -24,10 +23,7 @@ export function createDemoApi(storage?: Storage) {
     res: ServerResponse;
     info?: Parameters<typeof messages.fromRequest>[0]['info'];
   }) => {
-    const ctx = {
-      messages: messages.fromRequest(opts),
-      undoLabel: undoLabel(opts.req.headers['accept-language']),
-    };
+    const ctx = { messages: messages.fromRequest(opts) };
     // The page's "debug messages" switch: this request stores DEBUG messages too.
     if (opts.req.headers['x-debug-messages'] === 'on') ctx.messages.level = DEBUG;
     return ctx;
@@ -81,7 +77,7 @@ export function createDemoApi(storage?: Storage) {
       if (!task) return;
       ctx.messages.warning(t('task.deleted', { title: task.title }), {
         extraTags: 'undoable',
-        action: action({ label: ctx.undoLabel, path: 'restore', input, expiresInMs: UNDO_MS }),
+        action: action({ label: t('task.undo'), path: 'restore', input, expiresInMs: UNDO_MS }),
       });
     }),
     // Runs only as the Undo of a deletion's message: a call the server did not offer is refused.

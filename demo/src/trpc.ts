@@ -3,7 +3,6 @@ import { createTRPCReact } from '@trpc/react-query';
 import { observable } from '@trpc/server/observable';
 import { messagesLink } from 'trpc-messages/client';
 import type { DemoRouter } from '../api/router.js';
-import { pageLanguage } from './i18n.js';
 
 /** The demo's typed tRPC hooks. */
 export const trpc = createTRPCReact<DemoRouter>();
@@ -57,11 +56,7 @@ export function createClient(onMutated: () => void) {
         true: httpSubscriptionLink({ url: '/trpc' }),
         false: messagesLink(httpBatchLink, {
           url: '/trpc',
-          headers: () => ({
-            // The page's language, for what the server writes as text (an Undo's label).
-            'accept-language': pageLanguage(),
-            ...(debugMessages.on ? { 'x-debug-messages': 'on' } : {}),
-          }),
+          headers: () => (debugMessages.on ? { 'x-debug-messages': 'on' } : {}),
           async fetch(input, init) {
             const answer = await fetch(input, init);
             if (!reloadOnAnswer.on) return answer;

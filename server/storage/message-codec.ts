@@ -19,6 +19,8 @@ interface Extras {
     input: unknown,
     expiresAt: number,
     token: string,
+    // The label's key and parameters, when it was given by key.
+    translation?: readonly [key: string, params: Translation['params']],
   ];
 }
 
@@ -103,10 +105,23 @@ function encodeExtras(message: StoredMessage): Extras {
   return {
     ...(key ? { k: key } : {}),
     ...(translation ? { t: [translation.key, translation.params] } : {}),
-    ...(action
-      ? { a: [action.label, action.path, action.input, action.expiresAt, action.token] }
-      : {}),
+    ...(action ? { a: encodeAction(action) } : {}),
   };
+}
+
+function encodeAction(action: MessageAction): NonNullable<Extras['a']> {
+  const { label, path, input, expiresAt, token, translation } = action;
+  return translation
+    ? [label, path, input, expiresAt, token, [translation.key, translation.params]]
+    : [label, path, input, expiresAt, token];
+}
+
+/** A translation as `[key, params]`; undefined when it is not one. */
+function decodeTranslation(value: unknown): Translation | undefined {
+  if (!Array.isArray(value) || value.length !== 2) return undefined;
+  const [key, params] = value as unknown[];
+  if (typeof key !== 'string' || key.length === 0 || !isParams(params)) return undefined;
+  return { key, params };
 }
 
 /** `stored` with the extras read from `value`; undefined when they are malformed. */
@@ -124,14 +139,15 @@ function withExtras(stored: StoredMessage, value: unknown): StoredMessage | unde
     message = { ...message, key: k };
   }
   if (t !== undefined) {
-    if (!Array.isArray(t) || t.length !== 2) return undefined;
-    const [key, params] = t as unknown[];
-    if (typeof key !== 'string' || key.length === 0 || !isParams(params)) return undefined;
-    message = { ...message, translation: { key, params } };
+    const translation = decodeTranslation(t);
+    if (translation === undefined) return undefined;
+    message = { ...message, translation };
   }
   if (a !== undefined) {
-    if (!Array.isArray(a) || a.length !== 5) return undefined;
-    const [label, path, input, expiresAt, token] = a as unknown[];
+    if (!Array.isArray(a) || (a.length !== 5 && a.length !== 6)) return undefined;
+    const [label, path, input, expiresAt, token, labelKey] = a as unknown[];
+    const translation = labelKey === undefined ? undefined : decodeTranslation(labelKey);
+    if (labelKey !== undefined && translation === undefined) return undefined;
     if (typeof label !== 'string' || typeof path !== 'string' || typeof token !== 'string') {
       return undefined;
     }
@@ -144,6 +160,7 @@ function withExtras(stored: StoredMessage, value: unknown): StoredMessage | unde
       input: json,
       expiresAt: expiresAt as number,
       token,
+      ...(translation ? { translation } : {}),
     };
     message = { ...message, action };
   }

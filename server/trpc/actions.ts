@@ -1,4 +1,5 @@
 import type { AnyMutationProcedure, AnyRouter, inferProcedureInput } from '@trpc/server';
+import { type Catalog, formatText, type Translation } from '../../shared/catalog.js';
 import type { ActionClaim } from '../../shared/delivery.js';
 import type { MessageAction } from '../../shared/message.js';
 import { positiveInteger } from '../storage/positive-integer.js';
@@ -38,8 +39,8 @@ export interface ActionSpec<
   TRouter extends AnyRouter,
   Path extends MutationPaths<TRouter['_def']['record']>,
 > {
-  /** The button's text: 'Undo'. */
-  readonly label: string;
+  /** The button's text: 'Undo', or a key of the kit's catalog (`t('undo')`), rendered as the text is. */
+  readonly label: string | Translation;
   /** The mutation to call: 'tasks.restore'. */
   readonly path: Path;
   /** Its input, as JSON (checked against the mutation's input type). */
@@ -69,13 +70,21 @@ function tokenOf(signer: Signer, path: string, inputJson: string, expiresAt: num
   return `${expiresAt}.${signed.slice(signed.lastIndexOf('.') + 1)}`;
 }
 
-/** Builds the `actions()` of a kit: the maker of signed actions, typed by the app's router. */
+/**
+ * Builds the `actions()` of a kit: the maker of signed actions, typed by the app's router; a
+ * label given by key is looked up in `catalog` for its text.
+ */
 export function createActionMaker<TRouter extends AnyRouter>(
   signer: Signer,
+  catalog?: Catalog,
   now: () => number = Date.now,
 ): ActionMaker<TRouter> {
   return (spec) => {
-    const { label, path } = spec;
+    const { path } = spec;
+    const translation = typeof spec.label === 'string' ? undefined : labelKey(spec.label, catalog);
+    const label = translation
+      ? formatText(catalog?.[translation.key] as string, translation.params)
+      : spec.label;
     if (typeof label !== 'string' || label.length === 0 || label.length > MAX_LABEL_LENGTH) {
       throw new TypeError(
         `trpc-messages: an action's label must be a string of 1 to ${MAX_LABEL_LENGTH} characters`,
@@ -96,8 +105,27 @@ export function createActionMaker<TRouter extends AnyRouter>(
       input: JSON.parse(inputJson),
       expiresAt,
       token: tokenOf(signer, path, inputJson, expiresAt),
+      ...(translation ? { translation } : {}),
     };
   };
+}
+
+/** A label given by key, checked against the catalog. */
+function labelKey(label: unknown, catalog: Catalog | undefined): Translation {
+  const { key, params } = (label ?? {}) as Partial<Translation>;
+  if (typeof key !== 'string' || typeof params !== 'object' || params === null) {
+    throw new TypeError(
+      "trpc-messages: an action's label must be a string or a key of the catalog",
+    );
+  }
+  if (catalog === undefined || !Object.hasOwn(catalog, key)) {
+    throw new TypeError(
+      catalog === undefined
+        ? `trpc-messages: the action's label "${key}" is a key of a catalog, but createMessages was given no catalog`
+        : `trpc-messages: the catalog has no message "${key}" for an action's label`,
+    );
+  }
+  return { key, params };
 }
 
 /** What the claims of a request say of one of its calls. */

@@ -115,7 +115,7 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
      */
     // Without the router's type no path is accepted (rather than any).
     actions<TRouter extends AnyRouter = never>(): ActionMaker<TRouter> {
-      return createActionMaker<TRouter>(actionSigner);
+      return createActionMaker<TRouter>(actionSigner, options.catalog?.templates);
     },
 
     /**

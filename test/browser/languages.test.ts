@@ -58,4 +58,14 @@ describeInBrowser('the demo’s languages, in Chromium', () => {
     await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
     await toastsWith(page, messagesFr['task.titleMissing']).waitFor();
   });
+
+  it("renders a deleted task's Undo, a label given by key, in French", async () => {
+    const page = await demo.openPage();
+    await addTask(page, 'Lire le journal');
+    await page.getByRole('radio', { name: 'Français' }).check();
+    await page.getByRole('button', { name: 'Supprimer Lire le journal' }).click();
+    const deleted = toastsWith(page, inFrench('task.deleted', { title: 'Lire le journal' }));
+    await deleted.getByRole('button', { name: messagesFr['task.undo'] }).click();
+    await toastsWith(page, inFrench('task.restored', { title: 'Lire le journal' })).waitFor();
+  });
 });

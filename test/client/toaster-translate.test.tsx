@@ -12,8 +12,14 @@ afterEach(() => {
   toast.dismiss();
 });
 
-const french = defineTranslations(catalog, { 'task.saved': 'Tâche « {title} » enregistrée.' });
-const german = defineTranslations(catalog, { 'task.saved': 'Aufgabe „{title}“ gespeichert.' });
+const french = defineTranslations(catalog, {
+  'task.saved': 'Tâche « {title} » enregistrée.',
+  'task.undo': 'Annuler',
+});
+const german = defineTranslations(catalog, {
+  'task.saved': 'Aufgabe „{title}“ gespeichert.',
+  'task.undo': 'Rückgängig',
+});
 
 describe('translate on the Toaster', () => {
   it('renders a message given by key in the reader’s language', async () => {
@@ -22,6 +28,21 @@ describe('translate on the Toaster', () => {
     await act(() => client.save.mutate({ title: 'Rapport' }));
 
     await toastWith('Tâche « Rapport » enregistrée.');
+  });
+
+  it('renders an action’s label given by key in the reader’s language, the catalog’s text without translate', async () => {
+    const { client } = server().browser();
+    renderToaster(client, { translate: translator(french) });
+    await act(() => client.remove.mutate({ id: 1, labelByKey: true }));
+    const deleted = await toastWith('Task 1 deleted.');
+    expect(deleted.querySelector('[data-button]')?.textContent).toBe('Annuler');
+    cleanup();
+    toast.dismiss();
+
+    renderToaster(client);
+    await act(() => client.remove.mutate({ id: 2, labelByKey: true }));
+    const plain = await toastWith('Task 2 deleted.');
+    expect(plain.querySelector('[data-button]')?.textContent).toBe('Undo');
   });
 
   it('shows the server’s text when translate gives nothing for the key', async () => {

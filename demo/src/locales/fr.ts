@@ -17,6 +17,7 @@ export const messagesFr = defineTranslations(t, {
   'tasks.open': 'Tâches en cours : {count}.',
   'export.progress': 'Export de vos tâches : {percent} %…',
   'export.ready': 'Export prêt : vos tâches sont enregistrées.',
+  'task.undo': 'Annuler',
 });
 
 /** The page's own texts in French. */

@@ -28,13 +28,20 @@ const richMessage: fc.Arbitrary<StoredMessage> = fc.record(
       key: fc.string({ minLength: 1 }),
       params: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer())),
     }),
-    action: fc.record({
-      label: fc.string({ minLength: 1 }),
-      path: fc.string({ minLength: 1 }),
-      input: json,
-      expiresAt: fc.nat(),
-      token: fc.string({ minLength: 1 }),
-    }),
+    action: fc.record(
+      {
+        label: fc.string({ minLength: 1 }),
+        path: fc.string({ minLength: 1 }),
+        input: json,
+        expiresAt: fc.nat(),
+        token: fc.string({ minLength: 1 }),
+        translation: fc.record({
+          key: fc.string({ minLength: 1 }),
+          params: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer())),
+        }),
+      },
+      { requiredKeys: ['label', 'path', 'input', 'expiresAt', 'token'] },
+    ),
   },
   { requiredKeys: ['id', 'level', 'message', 'extraTags'] },
 );

@@ -127,6 +127,35 @@ describe('a message given by key', () => {
   });
 });
 
+describe("an action's label given by key", () => {
+  const labelled = createActionMaker<typeof router>(
+    new Signer(secret, 'trpc-messages.action'),
+    defineCatalog({ 'task.undo': 'Undo {what}' }).templates,
+  );
+  const undo = defineCatalog({ 'task.undo': 'Undo {what}' });
+
+  it("carries the key and parameters, and the catalog's text as its label", () => {
+    const made = labelled({
+      label: undo('task.undo', { what: 'delete' }),
+      path: 'tasks.restore',
+      input: { id: 1 },
+    });
+    expect(made).toMatchObject({
+      label: 'Undo delete',
+      translation: { key: 'task.undo', params: { what: 'delete' } },
+    });
+  });
+
+  it('is refused without a catalog, or with a key the catalog lacks', () => {
+    expect(() =>
+      action({ label: undo('task.undo', { what: 'x' }), path: 'tasks.restore', input: { id: 1 } }),
+    ).toThrow(/createMessages was given no catalog/);
+    expect(() =>
+      labelled({ label: { key: 'gone', params: {} }, path: 'tasks.restore', input: { id: 1 } }),
+    ).toThrow(/the catalog has no message "gone"/);
+  });
+});
+
 describe('add options', () => {
   it('refuse a key that is empty, not a string or over 128 characters', async () => {
     const request = browser(cookieStorage({ secret }));
