@@ -32,8 +32,9 @@ export interface CreateMessagesOptions<Tags extends TagMap> {
    */
   readonly catalog?: DefinedCatalog<Catalog>;
   /**
-   * The secret that signs messages' actions (default: MESSAGES_SECRET, as the storages; a random
-   * one per process in development). The same on every instance.
+   * The secret that signs messages' actions, and the default storage's session cookie (default:
+   * MESSAGES_SECRET; a random one per process in development). The same on every instance. A
+   * storage passed in keeps its own.
    */
   readonly secret?: Secret;
   /**
@@ -62,7 +63,10 @@ export interface CreateMessagesOptions<Tags extends TagMap> {
 export function createMessages<const Tags extends TagMap = DefaultTags>(
   options: CreateMessagesOptions<Tags> = {},
 ) {
-  const storage = options.storage ?? serverStorage();
+  // The kit's secret signs the default storage's session cookie too.
+  const storage =
+    options.storage ??
+    serverStorage(options.secret === undefined ? {} : { secret: options.secret });
   const reporter = new Reporter(options.onError);
   const leaseMs = positiveInteger(options.leaseMs ?? DEFAULT_LEASE_MS, 'leaseMs');
   storage.store?.watchDrops?.(

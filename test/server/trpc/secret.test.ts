@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCookieExchange } from '../../../server/storage/cookie-exchange.js';
 import { cookieStorage } from '../../../server/storage/cookie-storage.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
+import { Messages } from '../../../server/storage/messages.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
 import { MissingSecretError, resolveSecrets } from '../../../server/storage/signer.js';
 import { createMessages } from '../../../server/trpc/create-messages.js';
@@ -66,6 +68,16 @@ describe('the secret, checked when first needed', () => {
       expect(onError).not.toHaveBeenCalled();
     },
   );
+
+  it("signs the default storage's session cookie with the kit's own secret", async () => {
+    productionWithoutSecret();
+    const kit = createMessages({ secret: 'kit-secret-0123456789abcdefghijklmnop' });
+    const exchange = createCookieExchange('', { secure: false });
+    const messages = new Messages(kit.storage.open(exchange));
+    messages.success('Saved.');
+    await expect(messages.update()).resolves.toEqual([]);
+    expect(exchange.setCookieHeaders().join()).toMatch(/^messages_session=/);
+  });
 
   it('requires a secret where the runtime has no environment variables (workerd without nodejs_compat)', () => {
     const { process: real } = globalThis;
