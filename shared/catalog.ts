@@ -111,6 +111,40 @@ export function defineTranslations<Templates extends Catalog, const Translated e
 }
 
 /**
+ * `value` as a message given by key of `templates`, checked: the key is the catalog's and every
+ * placeholder of its template has a string or number. Throws a TypeError naming what is wrong
+ * (`what` says whose key it is: 'a message', "an action's label").
+ */
+export function checkTranslation(
+  templates: Catalog | undefined,
+  value: unknown,
+  what = 'a message',
+): Translation {
+  const { key, params } = (value ?? {}) as Partial<Translation>;
+  if (typeof key !== 'string' || typeof params !== 'object' || params === null) {
+    throw new TypeError(`trpc-messages: ${what} must be a string or a key of the catalog`);
+  }
+  if (templates === undefined) {
+    throw new TypeError(
+      `trpc-messages: "${key}" (${what}) is a key of a catalog, but createMessages was given no ` +
+        'catalog: pass { catalog }',
+    );
+  }
+  if (!Object.hasOwn(templates, key)) {
+    throw new TypeError(`trpc-messages: the catalog has no message "${key}" (${what})`);
+  }
+  for (const [placeholder, name] of (templates[key] as string).matchAll(PLACEHOLDER)) {
+    const param = (params as Record<string, unknown>)[name as string];
+    if (typeof param !== 'string' && typeof param !== 'number') {
+      throw new TypeError(
+        `trpc-messages: the message "${key}" needs the parameter ${placeholder}, as a string or number`,
+      );
+    }
+  }
+  return { key, params };
+}
+
+/**
  * Renders a template: each `{name}` becomes its parameter (numbers in the reader's locale when
  * `locale` is given); a placeholder with no parameter is left as it is.
  */

@@ -1,4 +1,9 @@
-import type { Catalog, DefinedCatalog, Translation } from '../../shared/catalog.js';
+import {
+  type Catalog,
+  checkTranslation,
+  type DefinedCatalog,
+  type Translation,
+} from '../../shared/catalog.js';
 import { assertLevel, DEBUG, ERROR, INFO, SUCCESS, WARNING } from '../../shared/levels.js';
 import {
   type Message,
@@ -367,12 +372,8 @@ export class Messages<Tags extends TagMap = DefaultTags> {
       this.#queue({ id: newMessageId(), level, message: text, extraTags: '' });
       return;
     }
-    const translation = typeof text === 'string' ? undefined : this.#translation(text);
-    if (translation === undefined && typeof text !== 'string') {
-      throw new TypeError(
-        `trpc-messages: a message must be a string or a key of the catalog, got ${typeof text}`,
-      );
-    }
+    const translation =
+      typeof text === 'string' ? undefined : checkTranslation(this.#catalog, text);
     const message = translation ? '' : (text as string);
     const { extraTags = '', key, action } = options ?? {};
     if (typeof extraTags !== 'string') {
@@ -407,33 +408,6 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     this.#flushSoon();
   }
 
-  /** A message given by key, checked against the catalog; undefined for anything else. */
-  #translation(text: unknown): Translation | undefined {
-    if (typeof text !== 'object' || text === null || !('key' in text) || !('params' in text)) {
-      return undefined;
-    }
-    const { key, params } = text as Translation;
-    const templates = this.#catalog;
-    if (templates === undefined) {
-      throw new TypeError(
-        `trpc-messages: "${String(key)}" is a key of a catalog, but createMessages was given no ` +
-          'catalog: pass { catalog }',
-      );
-    }
-    if (typeof key !== 'string' || !Object.hasOwn(templates, key)) {
-      throw new TypeError(`trpc-messages: the catalog has no message "${String(key)}"`);
-    }
-    for (const [name] of (templates[key] as string).matchAll(PLACEHOLDER_NAMES)) {
-      const value = (params as Record<string, unknown>)[name.slice(1, -1)];
-      if (typeof value !== 'string' && typeof value !== 'number') {
-        throw new TypeError(
-          `trpc-messages: the message "${key}" needs the parameter ${name}, as a string or number`,
-        );
-      }
-    }
-    return { key, params };
-  }
-
   /** Throws a RangeError when the message is over the size limit. */
   #checkSize(
     message: string,
@@ -458,8 +432,6 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     }
   }
 }
-
-const PLACEHOLDER_NAMES = /\{[^{}]+\}/g;
 
 /** Throws a TypeError unless `action` has the shape of one made by the kit's `actions()`. */
 function assertAction(action: unknown): asserts action is MessageAction {

@@ -1,5 +1,10 @@
 import type { AnyMutationProcedure, AnyRouter, inferProcedureInput } from '@trpc/server';
-import { type Catalog, formatText, type Translation } from '../../shared/catalog.js';
+import {
+  type Catalog,
+  checkTranslation,
+  formatText,
+  type Translation,
+} from '../../shared/catalog.js';
 import type { ActionClaim } from '../../shared/delivery.js';
 import type { MessageAction } from '../../shared/message.js';
 import { positiveInteger } from '../storage/positive-integer.js';
@@ -81,7 +86,10 @@ export function createActionMaker<TRouter extends AnyRouter>(
 ): ActionMaker<TRouter> {
   return (spec) => {
     const { path } = spec;
-    const translation = typeof spec.label === 'string' ? undefined : labelKey(spec.label, catalog);
+    const translation =
+      typeof spec.label === 'string'
+        ? undefined
+        : checkTranslation(catalog, spec.label, "an action's label");
     const label = translation
       ? formatText(catalog?.[translation.key] as string, translation.params)
       : spec.label;
@@ -108,24 +116,6 @@ export function createActionMaker<TRouter extends AnyRouter>(
       ...(translation ? { translation } : {}),
     };
   };
-}
-
-/** A label given by key, checked against the catalog. */
-function labelKey(label: unknown, catalog: Catalog | undefined): Translation {
-  const { key, params } = (label ?? {}) as Partial<Translation>;
-  if (typeof key !== 'string' || typeof params !== 'object' || params === null) {
-    throw new TypeError(
-      "trpc-messages: an action's label must be a string or a key of the catalog",
-    );
-  }
-  if (catalog === undefined || !Object.hasOwn(catalog, key)) {
-    throw new TypeError(
-      catalog === undefined
-        ? `trpc-messages: the action's label "${key}" is a key of a catalog, but createMessages was given no catalog`
-        : `trpc-messages: the catalog has no message "${key}" for an action's label`,
-    );
-  }
-  return { key, params };
 }
 
 /** What the claims of a request say of one of its calls. */
