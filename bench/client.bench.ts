@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { MutationObserver, QueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
@@ -31,8 +32,9 @@ export interface ClientBundleSize {
 export async function clientBundleBytes(): Promise<ClientBundleSize> {
   const result = await build({
     stdin: {
-      contents: "export { messagesLink, Toaster, useMessages } from './client/index.ts';",
-      resolveDir: new URL('..', import.meta.url).pathname,
+      contents: "export { messagesLink, Toaster, useMessages } from './client/index.js';",
+      // The repository root, from bench/ or from .bench/ (compile.ts).
+      resolveDir: fileURLToPath(new URL('..', import.meta.url)),
       loader: 'ts',
     },
     bundle: true,

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -29,6 +28,7 @@ import {
 import type { HttpApp, ServerReport } from './http-server.js';
 import { median } from './measure.js';
 import { canPin, LOAD_CORES, pin, pinned, SERVER_CORE } from './pinning.js';
+import { benchScript } from './script.js';
 
 /** Every app the HTTP benchmark runs: bare tRPC, ours with each storage, and the peers. */
 export type BenchApp = HttpApp | PeerApp;
@@ -395,12 +395,8 @@ async function startServer(
 ): Promise<ServerProcess> {
   const script = (PEER_APPS as readonly string[]).includes(app) ? 'peer-server' : 'http-server';
   const node = [
-    process.execPath,
-    '--import',
-    'tsx',
     // BENCH_SERVER_FLAGS passes node flags to the servers, such as --cpu-prof to profile them.
-    ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),
-    fileURLToPath(new URL(`./${script}.ts`, import.meta.url)),
+    ...benchScript(script, process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean)),
     app,
     ...args,
   ];

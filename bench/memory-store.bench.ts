@@ -1,13 +1,13 @@
 /**
  * The memory store's memory per 10,000 sessions, each holding one message (its default bound is
  * 10,000 sessions): the heap after a full garbage collection, with the sessions and without.
- * Run in a process of its own, `node --expose-gc --import tsx bench/memory-store.bench.ts`,
- * which prints the figure as JSON; `memoryPer10kSessions()` does that and reads it.
+ * Run in a process of its own under --expose-gc, `memory-store.bench measure`, which prints the
+ * figure as JSON; `memoryPer10kSessions()` does that and reads it.
  */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { MemoryStore } from '../server/storage/memory-store.js';
 import { newMessageId } from '../server/storage/message-id.js';
+import { benchScript } from './script.js';
 
 const SESSIONS = 10_000;
 
@@ -22,11 +22,8 @@ export interface MemoryFigure {
 
 /** Runs this file under --expose-gc and returns what it measured. */
 export function memoryPer10kSessions(): MemoryFigure {
-  const run = spawnSync(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), 'measure'],
-    { encoding: 'utf8' },
-  );
+  const [node, ...args] = benchScript('memory-store.bench', ['--expose-gc']);
+  const run = spawnSync(node as string, [...args, 'measure'], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`bench: the memory measurement failed: ${run.stderr}`);
   return JSON.parse(run.stdout.trim().split('\n').at(-1) as string) as MemoryFigure;
 }
