@@ -1,5 +1,6 @@
 import type { StoredMessage } from '../../shared/message.js';
 import type { CookieExchange } from './cookie-exchange.js';
+import type { MaybePromise } from './maybe-promise.js';
 import type { MessageStore, StoreChange } from './message-store.js';
 
 /** What a backend's step did: the messages it handed out, and those it could not keep. */
@@ -18,9 +19,11 @@ export interface Backend {
   /**
    * One step of the request, atomic where the backend is shared between requests: removes the
    * acknowledged ids, keeps the added messages (leased, with a lease), and hands messages out
-   * (see `HandOut`). Returns what it handed out and the messages it could not keep.
+   * (see `HandOut`). Returns what it handed out and the messages it could not keep: at once
+   * where the step needs no I/O (the cookie's), so the request's step takes no turn of the
+   * event loop.
    */
-  commit(change: StoreChange): Promise<Committed>;
+  commit(change: StoreChange): MaybePromise<Committed>;
   /**
    * Everyone whose messages this request reads, the one it writes to first (a signed-in browser
    * writes to its user and also reads its session); starts a session if the request has none.

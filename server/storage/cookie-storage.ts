@@ -248,7 +248,7 @@ export class CookieBackend implements Backend {
    * The cookie is rewritten with what the step leaves. Messages handed out under a lease stay in
    * it, marked with the lease, until acknowledged: a response lost on its way leaves them there.
    */
-  async commit(change: StoreChange): Promise<Committed> {
+  commit(change: StoreChange): Committed {
     assertLeaseFor(change);
     const { added = [], acked = [], lease, handOut = 'none' } = change;
     if (this.#headersFirst) {

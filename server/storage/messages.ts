@@ -13,7 +13,8 @@ import {
 } from '../../shared/message.js';
 import type { DefaultTags, LevelOf, TagMap } from '../../shared/tags.js';
 import { DEFAULT_TAGS } from '../../shared/tags.js';
-import type { Backend, Recipient } from './backend.js';
+import type { Backend, Committed, Recipient } from './backend.js';
+import { andThen, isPending, type MaybePromise, settle } from './maybe-promise.js';
 import { newMessageId } from './message-id.js';
 import type { HandOut, Lease } from './message-store.js';
 import { utf8Length } from './utf8.js';
@@ -68,6 +69,7 @@ export interface MessagesOptions<Tags extends TagMap = DefaultTags> {
 }
 
 const logError = (error: unknown) => console.error('trpc-messages:', error);
+const ignore = () => undefined;
 
 /** Options of one added message. */
 export interface AddOptions {
@@ -112,8 +114,9 @@ export class Messages<Tags extends TagMap = DefaultTags> {
   #inlined: Message[] = [];
   // The backend's messages as last peeked at, until the next step.
   #peeked: Promise<StoredMessage[]> | undefined;
-  // Steps run one at a time, in order; this is the last one asked for.
-  #persisting: Promise<unknown> = Promise.resolve();
+  // Steps run one at a time, in order: how many are asked for and not finished, and the last.
+  #steps = 0;
+  #lastStep: Promise<unknown> | undefined;
   readonly #eager: boolean;
   readonly #onError: (error: unknown) => void;
   #flushQueued = false;
@@ -197,10 +200,8 @@ export class Messages<Tags extends TagMap = DefaultTags> {
    * Returns the unread messages, oldest first, each once per request. With a holder (see
    * `Delivery`) they are leased to it, to be acknowledged once shown; else they are removed.
    */
-  async consume(): Promise<Message[]> {
-    const run = this.#persisting.then(() => this.#consume());
-    this.#persisting = run.catch(() => undefined);
-    return (await run).map((m) => toMessage(m, this.#tags, this.#catalog));
+  consume(): Promise<Message[]> {
+    return settle(() => andThen(this.#step(this.#consume), (stored) => this.#shown(stored)));
   }
 
   /** Returns the unread messages, oldest first, without handing them over. */
@@ -221,9 +222,7 @@ export class Messages<Tags extends TagMap = DefaultTags> {
    * while one runs wait for it.
    */
   update(): Promise<StoredMessage[]> {
-    const run = this.#persisting.then(() => this.#persist());
-    this.#persisting = run.catch(() => undefined);
-    return run;
+    return settle(() => this.#step(this.#persist));
   }
 
   /**
@@ -280,65 +279,99 @@ export class Messages<Tags extends TagMap = DefaultTags> {
 
   /** Resolves once every step asked for so far has finished (eager ones included). */
   async settled(): Promise<void> {
-    await this.#persisting;
+    await this.#lastStep?.then(ignore, ignore);
   }
 
-  async #consume(): Promise<StoredMessage[]> {
+  /**
+   * Runs `work` once every step asked for before has finished (failed or not), and gives what
+   * it gives. With none running, it runs now, and gives a result that is ready at once where the
+   * backend's step is (the cookie's); `deferred`, it starts once the current tick is done.
+   */
+  #step<T>(work: (this: Messages<Tags>) => MaybePromise<T>, deferred = false): MaybePromise<T> {
+    if (this.#steps === 0 && !deferred) {
+      const result = work.call(this);
+      return isPending(result) ? this.#track(result) : result;
+    }
+    const run = () => work.call(this);
+    const previous = this.#steps === 0 ? Promise.resolve() : (this.#lastStep as Promise<unknown>);
+    return this.#track(previous.then(run, run));
+  }
+
+  /** Counts `step` as running until it ends, and makes it the step the next one waits for. */
+  #track<T>(step: PromiseLike<T>): Promise<T> {
+    this.#steps += 1;
+    const tracked = Promise.resolve(step).finally(() => {
+      this.#steps -= 1;
+    });
+    this.#lastStep = tracked;
+    return tracked;
+  }
+
+  #consume(): MaybePromise<StoredMessage[]> {
     if (this.#lease === undefined) {
       // A client that does not acknowledge: what is handed out is removed, and what this
       // request added is handed out without being stored.
-      const { handedOut } = await this.#commit('take', []);
-      return [...handedOut, ...this.#queued.splice(0)];
+      return andThen(this.#commit('take', []), ({ handedOut }) =>
+        this.#queued.length === 0 ? handedOut : [...handedOut, ...this.#queued.splice(0)],
+      );
     }
-    return (await this.#commit('all', this.#queued.splice(0))).handedOut;
+    return andThen(this.#commit('all', this.#queued.splice(0)), ({ handedOut }) => handedOut);
   }
 
-  async #persist(): Promise<StoredMessage[]> {
+  #persist(): MaybePromise<StoredMessage[]> {
     if (!this.unsaved) return [];
-    const { handedOut, unstored } = await this.#commit(
-      this.#inline ?? 'none',
-      this.#queued.splice(0),
-    );
-    if (this.#inline && handedOut.length > 0) {
-      this.#inlined = [
-        ...this.#inlined,
-        ...handedOut.map((m) => toMessage(m, this.#tags, this.#catalog)),
-      ];
-    }
-    return unstored;
+    return andThen(this.#commit(this.#inline ?? 'none', this.#queued.splice(0)), (committed) => {
+      if (this.#inline && committed.handedOut.length > 0) {
+        this.#inlined = [...this.#inlined, ...this.#shown(committed.handedOut)];
+      }
+      return committed.unstored;
+    });
+  }
+
+  /** `stored` as the client sees them. */
+  #shown(stored: readonly StoredMessage[]): Message[] {
+    return stored.map((m) => toMessage(m, this.#tags, this.#catalog));
   }
 
   /**
    * One step of the backend with the pending acknowledgements and `added`; both are kept for a
    * retry when it fails. What it hands out leaves out what this request was handed before.
    */
-  async #commit(
-    handOut: HandOut,
-    added: StoredMessage[],
-  ): Promise<{ handedOut: StoredMessage[]; unstored: StoredMessage[] }> {
+  #commit(handOut: HandOut, added: StoredMessage[]): MaybePromise<Committed> {
     const acked = this.#acks;
     this.#acks = [];
     this.#peeked = undefined;
+    let committed: MaybePromise<Committed>;
     try {
-      const { handedOut, unstored } = await this.#backend.commit({
-        handOut,
-        added,
-        acked,
-        lease: this.#lease,
-      });
-      if (acked.length === 0 && handedOut.length === 0) return { handedOut, unstored };
-      const gone = this.#gone ?? new Set<string>();
-      this.#gone = gone;
-      for (const id of acked) gone.add(id);
-      const fresh = handedOut.filter((m) => !gone.has(m.id));
-      for (const message of fresh) gone.add(message.id);
-      return { handedOut: fresh, unstored };
+      committed = this.#backend.commit({ handOut, added, acked, lease: this.#lease });
     } catch (error) {
-      // Nothing was persisted: keep what was asked so a retry can still do it.
-      this.#queued.unshift(...added);
-      this.#acks = [...acked, ...this.#acks];
-      throw error;
+      return this.#keep(added, acked, error);
     }
+    if (!isPending(committed)) return this.#handedOutOnce(handOut, acked, committed);
+    return committed.then(
+      (done) => this.#handedOutOnce(handOut, acked, done),
+      (error: unknown) => this.#keep(added, acked, error),
+    );
+  }
+
+  /** Nothing was persisted when a step fails: keeps what it was asked, so a retry can do it. */
+  #keep(added: readonly StoredMessage[], acked: readonly string[], error: unknown): never {
+    this.#queued.unshift(...added);
+    this.#acks = [...acked, ...this.#acks];
+    throw error;
+  }
+
+  /** `committed` less what this request was handed before; records what it hands out now. */
+  #handedOutOnce(handOut: HandOut, acked: readonly string[], committed: Committed): Committed {
+    const { handedOut, unstored } = committed;
+    // What a take hands out, and what is acknowledged, leave the backend: neither comes back.
+    if (handOut === 'take' || (acked.length === 0 && handedOut.length === 0)) return committed;
+    const gone = this.#gone ?? new Set<string>();
+    this.#gone = gone;
+    for (const id of acked) gone.add(id);
+    const fresh = handedOut.filter((m) => !gone.has(m.id));
+    for (const message of fresh) gone.add(message.id);
+    return { handedOut: fresh, unstored };
   }
 
   async #unread(): Promise<StoredMessage[]> {
@@ -356,11 +389,11 @@ export class Messages<Tags extends TagMap = DefaultTags> {
   #flushSoon(): void {
     if (!this.#eager || this.#flushQueued) return;
     this.#flushQueued = true;
-    const run = this.#persisting.then(() => {
+    const flush = function (this: Messages<Tags>) {
       this.#flushQueued = false;
       return this.#persist();
-    });
-    this.#persisting = run.catch((error: unknown) => this.#onError(error));
+    };
+    settle(() => this.#step(flush, true)).catch((error: unknown) => this.#onError(error));
   }
 
   #push(level: number, text: MessageText, options?: AddOptions): void {

@@ -384,6 +384,78 @@ describe('persisting', () => {
     expect(recorded.added().flat()).toEqual(['a', 'b']);
   });
 
+  it('persists to a backend that needs no I/O at once, before update is awaited', () => {
+    const exchange = createCookieExchange('', { secure: false });
+    const messages = new Messages(cookieStorage({ secret }).open(exchange));
+    messages.success('Saved.');
+    const updated = messages.update();
+    expect(exchange.setCookieHeaders()).toHaveLength(1);
+    return expect(updated).resolves.toEqual([]);
+  });
+
+  it('runs a step that a backend could answer at once after the step still running', async () => {
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    const inner = cookieStorage({ secret });
+    const slowFirst: Storage = {
+      open(exchange) {
+        const backend = inner.open(exchange);
+        let calls = 0;
+        return {
+          peek: () => backend.peek(),
+          commit(change) {
+            calls += 1;
+            const texts = change.added?.map((m) => m.message).join() ?? '';
+            if (calls > 1) {
+              order.push(texts);
+              return backend.commit(change);
+            }
+            return new Promise((resolve) => {
+              release = () => {
+                order.push(texts);
+                resolve(backend.commit(change));
+              };
+            });
+          },
+        };
+      },
+    };
+    const messages = new Messages(slowFirst.open(createCookieExchange('', { secure: false })));
+    messages.info('a');
+    const first = messages.update();
+    messages.info('b');
+    const second = messages.update();
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['a', 'b']);
+  });
+
+  it('rejects, never throws, when the backend fails at once, and keeps the messages for a retry', async () => {
+    const inner = cookieStorage({ secret });
+    let failures = 1;
+    const failing: Storage = {
+      open(exchange) {
+        const backend = inner.open(exchange);
+        return {
+          peek: () => backend.peek(),
+          commit(change) {
+            if (failures-- > 0) throw new Error('cannot write');
+            return backend.commit(change);
+          },
+        };
+      },
+    };
+    const messages = new Messages(failing.open(createCookieExchange('', { secure: false })));
+    messages.success('Saved.');
+    const failed = messages.update();
+    expect(failed).toBeInstanceOf(Promise);
+    await expect(failed).rejects.toThrow('cannot write');
+    expect(messages.unsaved).toBe(true);
+    await expect(messages.consume()).resolves.toMatchObject([{ message: 'Saved.' }]);
+  });
+
   it('tells whether changes wait for an update', async () => {
     const messages = new Messages(storage().open(createCookieExchange('', { secure: false })));
     expect(messages.unsaved).toBe(false);
