@@ -5,7 +5,7 @@ import {
   type IoredisCluster,
   ioredisConnection,
 } from './ioredis-connection.js';
-import { decodeMessages, encodeMessages } from './message-codec.js';
+import { decodeMessages, encodeMessagesAsJson } from './message-codec.js';
 import {
   assertLeaseFor,
   type DropEvent,
@@ -116,7 +116,8 @@ export class RedisStore implements MessageStore {
       String(acked.length),
       ...acked,
     ];
-    for (const message of added) args.push(encodeMessages([message]));
+    // As plain JSON, whose id the script reads.
+    for (const message of added) args.push(encodeMessagesAsJson([message]));
     const keys = [list, `${list}:leases`];
     const reply = await this.#timed((signal) => this.#run(this.#commit, keys, args, signal));
     const [handedOut, trimmed] = Array.isArray(reply) ? reply : [];

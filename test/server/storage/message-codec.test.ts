@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeMessages, encodeMessages } from '../../../server/storage/message-codec.js';
+import {
+  decodeMessages,
+  encodeMessages,
+  encodeMessagesAsJson,
+} from '../../../server/storage/message-codec.js';
 import type { StoredMessage } from '../../../shared/message.js';
 
 const saved: StoredMessage = { id: 'a1', level: 25, message: 'Task saved.', extraTags: '' };
@@ -47,16 +51,42 @@ const richMessage: fc.Arbitrary<StoredMessage> = fc.record(
 );
 
 describe('encodeMessages', () => {
-  it('writes compact tuples, leaving out empty extra tags', () => {
+  it('writes compact tuples of lengths, leaving out empty extra tags, then the strings', () => {
     expect(encodeMessages([saved, tagged])).toBe(
-      '[["a1",25,"Task saved."],["a2",40,"Failed.","sticky"]]',
+      '[[2,25,11],[2,40,7,6]]\na1Task saved.a2Failed.sticky',
     );
   });
 
   it('appends 0 as the "not finished" marker', () => {
-    expect(encodeMessages([saved], true)).toBe('[["a1",25,"Task saved."],0]');
-    expect(encodeMessages([], true)).toBe('[0]');
-    expect(encodeMessages([])).toBe('[]');
+    expect(encodeMessages([saved], true)).toBe('[[2,25,11],0]\na1Task saved.');
+    expect(encodeMessages([], true)).toBe('[0]\n');
+    expect(encodeMessages([])).toBe('[]\n');
+  });
+
+  it('writes the strings as they are, with nothing escaped', () => {
+    const awkward = 'He said "stop" \\ then\nleft\u0000 🐟';
+    const encoded = encodeMessages([{ ...saved, message: awkward }]);
+    expect(encoded.endsWith(`a1${awkward}`)).toBe(true);
+    expect(decodeMessages(encoded)?.messages).toEqual([{ ...saved, message: awkward }]);
+  });
+
+  it('writes text with a lone surrogate as plain JSON, which keeps it', () => {
+    const broken = { ...saved, message: 'half \ud83d of a fish' };
+    const encoded = encodeMessages([broken]);
+    expect(encoded).toBe('[["a1",25,"half \\ud83d of a fish"]]');
+    expect(decodeMessages(encoded)?.messages).toEqual([broken]);
+  });
+});
+
+describe('encodeMessagesAsJson', () => {
+  it('writes the same tuples as plain JSON, the id first, as the Redis script reads it', () => {
+    expect(encodeMessagesAsJson([saved, tagged], true)).toBe(
+      '[["a1",25,"Task saved."],["a2",40,"Failed.","sticky"],0]',
+    );
+    expect(decodeMessages(encodeMessagesAsJson([saved, tagged], true))).toEqual({
+      messages: [saved, tagged],
+      notFinished: true,
+    });
   });
 });
 
@@ -108,10 +138,54 @@ describe('decodeMessages', () => {
 
   it('writes the extras as one last object, after the lease if any', () => {
     const keyed: StoredMessage = { ...saved, key: 'export' };
-    expect(encodeMessages([keyed])).toBe('[["a1",25,"Task saved.","",{"k":"export"}]]');
+    expect(encodeMessages([keyed])).toBe('[[2,25,11,0,14]]\na1Task saved.{"k":"export"}');
     expect(
       encodeMessages([keyed], false, new Map([['a1', { holder: 'tab-0001', until: 5 }]])),
-    ).toBe('[["a1",25,"Task saved.","","tab-0001",5,{"k":"export"}]]');
+    ).toBe('[[2,25,11,0,8,5,14]]\na1Task saved.tab-0001{"k":"export"}');
+  });
+
+  it('reads the plain JSON form, as values written before the strings were set apart', () => {
+    expect(decodeMessages('[["a1",25,"Task saved."],["a2",40,"Failed.","sticky"],0]')).toEqual({
+      messages: [saved, tagged],
+      notFinished: true,
+    });
+    expect(
+      decodeMessages('[["a1",25,"Task saved.","","tab-0001",5,{"k":"export"}]]')?.messages,
+    ).toEqual([{ ...saved, key: 'export' }]);
+  });
+
+  it('returns undefined when the lengths do not fit the strings', () => {
+    const wrong = [
+      '[[2,25,12]]\na1Task saved.',
+      '[[2,25,10]]\na1Task saved.',
+      '[[2,25,-1]]\na1',
+      '[[2,25,1.5]]\na1x',
+      '[["a1",25,11]]\na1Task saved.',
+      '[[2,25,"11"]]\na1Task saved.',
+      '[[2,25,11,0,2]]\na1Task saved.{}',
+      '[[2,25,11,0,3]]\na1Task saved.{"k',
+      '[[2,25,1,0,0]]\na1x',
+      '[[2,25]]\na1',
+      '[[2,25,1,1,1,1,1,1]]\na1xyzw',
+      '{"a":1}\n',
+      '[[2,25,1]\na1x',
+    ];
+    for (const text of wrong) expect(decodeMessages(text), text).toBeUndefined();
+  });
+
+  it('returns undefined for any encoding cut short or run on', () => {
+    fc.assert(
+      fc.property(
+        fc.array(storedMessage, { minLength: 1 }),
+        fc.string({ minLength: 1 }),
+        (messages, more) => {
+          const encoded = encodeMessages(messages);
+          fc.pre(encoded.includes('\n'));
+          expect(decodeMessages(encoded + more)).toBeUndefined();
+          expect(decodeMessages(encoded.slice(0, -1))).toBeUndefined();
+        },
+      ),
+    );
   });
 
   it('returns undefined for malformed extras', () => {
@@ -188,16 +262,14 @@ describe('decodeMessages', () => {
       fc.property(fc.jsonValue(), (value) => {
         const decoded = decodeMessages(JSON.stringify(value));
         if (decoded !== undefined) {
-          // Only arrays of well-formed entries (and a trailing 0) may decode.
+          // Only arrays of well-formed entries (and a trailing 0) may decode, to what they say.
           expect(Array.isArray(value)).toBe(true);
-          expect(encodeMessages(decoded.messages, decoded.notFinished)).toBe(
-            JSON.stringify(
-              (value as unknown[]).map((entry) =>
-                Array.isArray(entry) && entry.length === 4 && entry[3] === ''
-                  ? entry.slice(0, 3)
-                  : entry,
-              ),
-            ),
+          const entries = (value as unknown[]).filter((entry) => entry !== 0);
+          expect(decoded.messages).toEqual(
+            entries.map((entry) => {
+              const [id, level, message, extraTags = ''] = entry as unknown[];
+              return { id, level, message, extraTags };
+            }),
           );
         }
       }),
