@@ -260,7 +260,7 @@ export class CookieBackend implements Backend {
     const state = this.#current();
     const held = acked.length > 0 ? withoutIds(state.messages, acked) : state.messages;
     if (handOut === 'take') {
-      this.#write([], undefined, 'drop-oldest', false);
+      this.#clear();
       return { handedOut: [...held, ...added], unstored: [] };
     }
     // Under fallback, a cookie that already overflowed must not take new messages: they would
@@ -339,17 +339,27 @@ export class CookieBackend implements Backend {
     return unstored;
   }
 
+  /** Empties the cookie: deleted if the browser has one. */
+  #clear(): void {
+    if (this.#value !== undefined) this.#format.writer.delete(this.#exchange);
+    this.#value = undefined;
+    this.#state = NO_MESSAGES;
+  }
+
   #current(): DecodedMessages {
     if (this.#state === undefined) {
       this.#value = this.#exchange.cookie(this.#format.writer.name);
-      this.#state = (this.#value && this.#format.decode(this.#value)) || {
-        messages: [],
-        notFinished: false,
-      };
+      this.#state = (this.#value && this.#format.decode(this.#value)) || NO_MESSAGES;
     }
     return this.#state;
   }
 }
+
+// What a request without the cookie, or with an empty one, holds: shared, so frozen.
+const NO_MESSAGES: DecodedMessages = Object.freeze({
+  messages: Object.freeze([]) as unknown as StoredMessage[],
+  notFinished: false,
+});
 
 /** `messages` less those whose id is in `ids`. */
 function withoutIds(messages: readonly StoredMessage[], ids: readonly string[]): StoredMessage[] {
