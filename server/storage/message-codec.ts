@@ -177,8 +177,9 @@ function withStrings(text: string, newline: number): unknown[] | undefined {
       if (end > text.length) return undefined;
       const string = text.slice(at, end);
       at = end;
-      // The extras object, last in an entry of 5 or 7, is the string of its JSON.
-      const extras = (position === 4 && entry.length === 5) || position === 6;
+      // The extras object, last in an entry of 5 or 7 (as toStoredMessage reads it), is the
+      // string of its JSON.
+      const extras = (entry.length === 5 || entry.length === 7) && position === entry.length - 1;
       filled[position] = extras ? parseJson(string) : string;
     }
     entries.push(filled);

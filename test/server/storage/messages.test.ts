@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { Storage } from '../../../server/storage/backend.js';
+import type { Backend, Storage } from '../../../server/storage/backend.js';
 import { createCookieExchange } from '../../../server/storage/cookie-exchange.js';
 import { cookieStorage } from '../../../server/storage/cookie-storage.js';
 import { MemoryStore } from '../../../server/storage/memory-store.js';
+import type { StoreChange } from '../../../server/storage/message-store.js';
 import { Messages, type MessagesOptions } from '../../../server/storage/messages.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
 import {
@@ -25,6 +26,19 @@ const secret = 'messages-test-secret-of-32-chars!';
 function browser(storage: Storage, options?: MessagesOptions) {
   const client = new Browser(storage, options);
   return <T>(work: (messages: Messages) => T | Promise<T>) => client.request(work);
+}
+
+/** `inner` with each backend's commit done by `commit`, which may break or hold it. */
+function withCommit(
+  inner: Storage,
+  commit: (change: StoreChange, backend: Backend) => ReturnType<Backend['commit']>,
+): Storage {
+  return {
+    open(exchange) {
+      const backend = inner.open(exchange);
+      return { peek: () => backend.peek(), commit: (change) => commit(change, backend) };
+    },
+  };
 }
 
 const storages = {
@@ -138,18 +152,9 @@ describe('update', () => {
   it('keeps the messages queued when the backend fails to store them, so a retry stores them', async () => {
     const inner = serverStorage({ secret, store: new MemoryStore() });
     let failures = 1;
-    const flaky: Storage = {
-      open(exchange) {
-        const backend = inner.open(exchange);
-        return {
-          peek: () => backend.peek(),
-          commit(change) {
-            if (failures-- > 0) return Promise.reject(new Error('store is down'));
-            return backend.commit(change);
-          },
-        };
-      },
-    };
+    const flaky = withCommit(inner, (change, backend) =>
+      failures-- > 0 ? Promise.reject(new Error('store is down')) : backend.commit(change),
+    );
     const request = browser(flaky);
     await request(async (m) => {
       m.success('Saved.');
@@ -397,29 +402,21 @@ describe('persisting', () => {
     const order: string[] = [];
     let release: () => void = () => undefined;
     const inner = cookieStorage({ secret });
-    const slowFirst: Storage = {
-      open(exchange) {
-        const backend = inner.open(exchange);
-        let calls = 0;
-        return {
-          peek: () => backend.peek(),
-          commit(change) {
-            calls += 1;
-            const texts = change.added?.map((m) => m.message).join() ?? '';
-            if (calls > 1) {
-              order.push(texts);
-              return backend.commit(change);
-            }
-            return new Promise((resolve) => {
-              release = () => {
-                order.push(texts);
-                resolve(backend.commit(change));
-              };
-            });
-          },
+    let calls = 0;
+    const slowFirst = withCommit(inner, (change, backend) => {
+      calls += 1;
+      const texts = change.added?.map((m) => m.message).join() ?? '';
+      if (calls > 1) {
+        order.push(texts);
+        return backend.commit(change);
+      }
+      return new Promise((resolve) => {
+        release = () => {
+          order.push(texts);
+          resolve(backend.commit(change));
         };
-      },
-    };
+      });
+    });
     const messages = new Messages(slowFirst.open(createCookieExchange('', { secure: false })));
     messages.info('a');
     const first = messages.update();
@@ -435,18 +432,10 @@ describe('persisting', () => {
   it('rejects, never throws, when the backend fails at once, and keeps the messages for a retry', async () => {
     const inner = cookieStorage({ secret });
     let failures = 1;
-    const failing: Storage = {
-      open(exchange) {
-        const backend = inner.open(exchange);
-        return {
-          peek: () => backend.peek(),
-          commit(change) {
-            if (failures-- > 0) throw new Error('cannot write');
-            return backend.commit(change);
-          },
-        };
-      },
-    };
+    const failing = withCommit(inner, (change, backend) => {
+      if (failures-- > 0) throw new Error('cannot write');
+      return backend.commit(change);
+    });
     const messages = new Messages(failing.open(createCookieExchange('', { secure: false })));
     messages.success('Saved.');
     const failed = messages.update();
@@ -484,15 +473,9 @@ describe('persisting', () => {
   it('reports a failed eager persist to onError and keeps the messages for a retry', async () => {
     let down = true;
     const inner = storage();
-    const flaky: Storage = {
-      open(exchange) {
-        const backend = inner.open(exchange);
-        return {
-          peek: () => backend.peek(),
-          commit: (change) => (down ? Promise.reject(new Error('down')) : backend.commit(change)),
-        };
-      },
-    };
+    const flaky = withCommit(inner, (change, backend) =>
+      down ? Promise.reject(new Error('down')) : backend.commit(change),
+    );
     const errors: unknown[] = [];
     const request = new Browser(flaky, { eager: true, onError: (error) => errors.push(error) });
     await request.request(async (m) => {
