@@ -24,8 +24,8 @@ export const MAX_ACTION_CLAIMS = 10;
 
 const TAB = /^[A-Za-z0-9_-]{8,64}$/;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
-// `path:expiresAt.signature`: a tRPC path, then the token the server gave the action.
-const CLAIM = /^([A-Za-z0-9_$.-]{1,200}):([0-9]{1,16}\.[A-Za-z0-9_-]{43})$/;
+// `path:expiresAt.id.signature`: a tRPC path, then the token the server gave the action.
+const CLAIM = /^([A-Za-z0-9_$.-]{1,200}):([0-9]{1,16}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43})$/;
 // The header exactly as the kit's link writes it: read in one match (a request's hot path).
 const AS_WRITTEN =
   /^tab=([A-Za-z0-9_-]{8,64})(?:; inline=(own|all))?(?:; ack=([A-Za-z0-9_-]{1,64}(?: [A-Za-z0-9_-]{1,64})*))?$/;

@@ -21,7 +21,7 @@ const actionSchema = z.object({
   path: z.string().min(1),
   /** The mutation's input, as JSON. */
   input: z.json(),
-  /** When the action stops being accepted, in ms since the epoch (0: never). */
+  /** When the action stops being accepted, in ms since the epoch. */
   expiresAt: z.number().int().nonnegative(),
   /** The server's signature of the path, the input and the expiry. */
   token: z.string().min(1),

@@ -31,6 +31,32 @@ export interface Backend {
    * the browser (the cookie storage).
    */
   readers?(): Recipient[];
+  /**
+   * The store keys this request proves it holds (its valid session cookie's, its user's),
+   * without starting a session: what a message's action is checked against. Absent where
+   * messages live only in the browser (the cookie storage), whose actions are bound to no one.
+   */
+  identities?(): string[];
+  /**
+   * Rotates the browser's session (sign-in, sign-out): see `Messages.rotateSession`. Returns the
+   * old session's unread messages, to be stored for the request's new recipient.
+   */
+  rotate?(options: RotateOptions): MaybePromise<StoredMessage[]>;
+}
+
+/** How a session is rotated. */
+export interface RotateOptions {
+  /**
+   * The user the browser is now signed in as (sign-in): its messages are kept under the user
+   * from now on. Leave it out at sign-out: the browser is a visitor again, with a new session.
+   */
+  readonly userId?: string | number | undefined;
+  /**
+   * What becomes of the old session's unread messages: 'keep' (default) moves them to the new
+   * recipient, 'drop' leaves them behind with the old id (a sign-out that shows nothing of the
+   * signed-in user's to whoever uses the browser next).
+   */
+  readonly unread?: 'keep' | 'drop';
 }
 
 /** Whom messages are kept for in a server store: a browser session, or a signed-in user. */

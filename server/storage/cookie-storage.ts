@@ -1,6 +1,6 @@
 import { deflateSync, inflateSync } from 'fflate';
 import type { StoredMessage } from '../../shared/message.js';
-import type { Backend, Committed, OpenOptions, Storage } from './backend.js';
+import type { Backend, Committed, OpenOptions, RotateOptions, Storage } from './backend.js';
 import {
   fromBase64url,
   textToBase64url,
@@ -17,7 +17,9 @@ import {
   type Lease,
   type StoreChange,
 } from './message-store.js';
-import { KnownValues, type Secret, Signer, signedLength } from './signer.js';
+import { positiveInteger } from './positive-integer.js';
+import { KnownValues, type Secret, Signer } from './signer.js';
+import { DEFAULT_MAX_AGE_SECONDS, TimestampSigner } from './timestamp-signer.js';
 import { fromUtf8, utf8 } from './utf8.js';
 
 /** The default budget for the cookie's value, in bytes (Django's limit). */
@@ -29,7 +31,10 @@ export interface CookieStorageOptions {
   readonly secret?: Secret | undefined;
   /** The most bytes the cookie's value may take (default 2048); older messages are dropped. */
   readonly maxBytes?: number;
-  /** The cookie's name (default 'messages') and attributes. */
+  /**
+   * The cookie's name (default 'messages') and attributes. Its signature is accepted for
+   * `maxAge` seconds after it was last written (default 14 days), whatever the browser keeps.
+   */
   readonly cookie?: CookieOptions;
 }
 
@@ -57,7 +62,7 @@ const REMEMBERED_VALUES = 256;
 export class CookieFormat {
   readonly writer: CookieWriter;
   readonly maxBytes: number;
-  readonly #signer: Signer;
+  readonly #signer: TimestampSigner;
   // The values this process wrote or read come back with the browser's next requests:
   // remembered with what they hold, they are neither verified nor decoded again.
   readonly #known = new KnownValues<DecodedMessages>(REMEMBERED_VALUES);
@@ -72,7 +77,11 @@ export class CookieFormat {
           `(browsers drop larger cookies), got ${this.maxBytes}`,
       );
     }
-    this.#signer = new Signer(options.secret, 'trpc-messages.cookie');
+    const maxAge = positiveInteger(
+      options.cookie?.maxAge ?? DEFAULT_MAX_AGE_SECONDS,
+      "the cookie's maxAge",
+    );
+    this.#signer = new TimestampSigner(new Signer(options.secret, 'trpc-messages.cookie'), maxAge);
   }
 
   /** The signed cookie value for `messages` and their leases ('' for none). */
@@ -87,7 +96,7 @@ export class CookieFormat {
     // Deflate only what does not fit as it is: it costs more than the rest of a request's work,
     // and never a body that decode would refuse to inflate. (fflate: synchronous and pure JS,
     // so the cookie reads and writes alike on every runtime.)
-    if (signedLength(plain) <= this.maxBytes) return this.#signer.sign(plain);
+    if (this.#signer.signedLength(plain) <= this.maxBytes) return this.#signer.sign(plain);
     const bytes = utf8(json);
     if (bytes.length > MAX_INFLATED_BYTES) return this.#signer.sign(plain);
     const deflated = DEFLATE_FORMAT + toBase64url(deflateSync(bytes));
@@ -98,7 +107,7 @@ export class CookieFormat {
   decode(value: string): DecodedMessages | undefined {
     if (value.length > MAX_INCOMING_BYTES) return undefined;
     const known = this.#known.get(value);
-    if (known !== undefined) return known;
+    if (known !== undefined) return this.#signer.isFresh(value) ? known : undefined;
     const read = this.#read(value);
     if (read !== undefined) this.#known.set(value, freeze(read));
     return read;
@@ -114,7 +123,7 @@ export class CookieFormat {
   }
 
   #read(value: string): DecodedMessages | undefined {
-    const body = this.#signer.unsign(value);
+    const body = this.#signer.unsign(value)?.value;
     if (body === undefined) return undefined;
     try {
       // Signed here, so base64url of UTF-8 JSON: read without checking either again.
@@ -287,6 +296,18 @@ export class CookieBackend implements Backend {
       handedOut: handedOut.filter((m) => !unstored.includes(m)),
       unstored: handsOn ? [...unstored, ...added] : unstored,
     };
+  }
+
+  /**
+   * A rotation of the browser's session: the cookie holds the browser's own messages, bound to
+   * no session, so they stay unless `unread` is 'drop'.
+   */
+  rotate(options: RotateOptions): StoredMessage[] {
+    if (options.unread === 'drop') {
+      if (this.#headersFirst) throw new StreamedCookieError();
+      this.#clear();
+    }
+    return [];
   }
 
   /**

@@ -1,5 +1,12 @@
 import type { StoredMessage } from '../../shared/message.js';
-import type { Backend, Committed, OpenOptions, Recipient, Storage } from './backend.js';
+import type {
+  Backend,
+  Committed,
+  OpenOptions,
+  Recipient,
+  RotateOptions,
+  Storage,
+} from './backend.js';
 import { CookieBackend, CookieFormat, type CookieStorageOptions } from './cookie-storage.js';
 import type { StoreChange } from './message-store.js';
 import { ServerBackend, ServerSessions, type ServerStorageOptions } from './server-storage.js';
@@ -39,19 +46,22 @@ export class FallbackBackend implements Backend {
   }
 
   async commit(change: StoreChange): Promise<Committed> {
-    const cookie = await this.#cookie.commit(change);
+    // A signed-in user's messages follow them across devices: never into one browser's cookie.
+    const signedIn = this.#server.signedIn;
+    const cookie = await this.#cookie.commit(signedIn ? { ...change, added: [] } : change);
+    const toStore = signedIn ? [...cookie.unstored, ...(change.added ?? [])] : cookie.unstored;
     // Unlike Django, the store is read whenever the browser has a session (or a user is signed
     // in), not only when the cookie says it overflowed: streamed responses and jobs put messages
     // in the store without any mark in the cookie. Otherwise the store is not touched at all.
-    if (cookie.unstored.length === 0 && !this.#server.hasKey()) return cookie;
+    if (toStore.length === 0 && !this.#server.hasKey()) return cookie;
     try {
-      const server = await this.#server.commit({ ...change, added: cookie.unstored });
+      const server = await this.#server.commit({ ...change, added: toStore });
       return { handedOut: [...cookie.handedOut, ...server.handedOut], unstored: server.unstored };
     } catch (error) {
       // The store is down: keep what it could not take in the cookie, after the cookie's own
       // (which stay) and as much as fits, the newest dropped; hand it out as the store would have.
       this.#onError(error);
-      const { kept, dropped } = this.#cookie.keep(cookie.unstored, change.lease);
+      const { kept, dropped } = this.#cookie.keep(toStore, change.lease);
       const handsOutKept = change.handOut === 'own' || change.handOut === 'all';
       return {
         handedOut: handsOutKept ? [...cookie.handedOut, ...kept] : cookie.handedOut,
@@ -62,6 +72,16 @@ export class FallbackBackend implements Backend {
 
   readers(): Recipient[] {
     return this.#server.readers();
+  }
+
+  identities(): string[] {
+    return this.#server.identities();
+  }
+
+  /** Rotates the store's session; the cookie's messages are the browser's own, dropped if asked. */
+  async rotate(options: RotateOptions): Promise<StoredMessage[]> {
+    if (options.unread === 'drop') this.#cookie.rotate(options);
+    return this.#server.rotate(options);
   }
 }
 
@@ -81,6 +101,7 @@ export function fallbackStorage(options: FallbackStorageOptions = {}): Storage {
       const server = new ServerBackend(sessions, exchange, {
         headersFirst: options.headersFirst ?? false,
         userId: options.userId,
+        onError: options.onError,
       });
       // On a streamed response the cookie can be neither written nor cleared: use the store
       // alone, and leave what the cookie holds for a later request.

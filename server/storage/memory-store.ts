@@ -1,5 +1,6 @@
 import type { StoredMessage } from '../../shared/message.js';
 import { DropListeners } from './drop-listeners.js';
+import { ExpiringMap } from './expiring-map.js';
 import {
   assertLeaseFor,
   type DropEvent,
@@ -8,9 +9,12 @@ import {
   type HeldLease,
   type Lease,
   type MessageStore,
+  RetiredKeyError,
+  type Retirement,
   type StoreChange,
 } from './message-store.js';
 import { positiveInteger } from './positive-integer.js';
+import { processWide } from './process-wide.js';
 
 export type { DropEvent, DropReason } from './message-store.js';
 
@@ -24,6 +28,11 @@ export interface MemoryStoreOptions {
   readonly ttlMs?: number;
   /** The most messages held per key; the oldest go first. Default 50. */
   readonly maxMessagesPerKey?: number;
+  /**
+   * The most action tokens recorded as used (each until its action expires). Default 100,000;
+   * when that many are unexpired, a further action is refused rather than a record forgotten.
+   */
+  readonly maxUsedTokens?: number;
   /**
    * Called with messages dropped unread. The tRPC kit reports them on its own; a store used
    * without it and without `onDrop` warns about them outside production.
@@ -65,6 +74,10 @@ export class MemoryStore implements MessageStore {
   readonly #drops: DropListeners;
   // Watchers by key: told of messages appended to it, with the holder of their lease.
   readonly #watchers = new Map<string, Set<(heldBy: string | undefined) => void>>();
+  // Retired keys: their successor and until when what is added to them goes there. As many as
+  // keys; past that the oldest retirement is forgotten (its key reads as a new, empty one).
+  readonly #retired: ExpiringMap<{ successor: string; forwardUntil: number }>;
+  readonly #used: ExpiringMap<true>;
   #bytes = 0;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -73,10 +86,34 @@ export class MemoryStore implements MessageStore {
     this.#ttlMs = positiveInteger(options.ttlMs ?? 86_400_000, 'ttlMs');
     this.#maxMessagesPerKey = positiveInteger(options.maxMessagesPerKey ?? 50, 'maxMessagesPerKey');
     this.#drops = new DropListeners(options.onDrop);
+    this.#retired = new ExpiringMap(this.#maxKeys);
+    this.#used = new ExpiringMap(
+      positiveInteger(options.maxUsedTokens ?? 100_000, 'maxUsedTokens'),
+    );
   }
 
   async peek(key: string): Promise<StoredMessage[]> {
     return [...(this.#live(key)?.messages ?? [])];
+  }
+
+  async retire(key: string, successor: string, retirement: Retirement): Promise<StoredMessage[]> {
+    const now = Date.now();
+    if (this.#retired.get(key, now) !== undefined) return [];
+    const entry = this.#live(key);
+    if (entry) this.#remove(key, entry);
+    const forwardUntil = now + retirement.forwardMs;
+    this.#retired.set(key, { successor, forwardUntil }, now + retirement.ttlMs, now, true);
+    return entry?.messages ?? [];
+  }
+
+  async markUsed(id: string, until: number): Promise<boolean> {
+    const now = Date.now();
+    if (this.#used.get(id, now)) return false;
+    if (this.#used.set(id, true, until, now, false)) return true;
+    throw new Error(
+      `trpc-messages: the memory store holds ${this.#used.size} unexpired action tokens ` +
+        '(maxUsedTokens), so it cannot record another; the action was refused',
+    );
   }
 
   // Not async: the work is synchronous, and an async frame per step costs a request more than it.
@@ -92,6 +129,12 @@ export class MemoryStore implements MessageStore {
     assertLeaseFor(change);
     const { added = [], acked = [], lease, handOut = 'none' } = change;
     const now = Date.now();
+    if (this.#retired.size > 0) {
+      const retired = this.#retired.get(key, now);
+      if (retired) {
+        throw new RetiredKeyError(key, retired.forwardUntil > now ? retired.successor : undefined);
+      }
+    }
     let entry = this.#live(key);
     if (entry === undefined) {
       if (added.length === 0) return [];
@@ -225,4 +268,12 @@ export class MemoryStore implements MessageStore {
   #drop(key: string, messages: readonly StoredMessage[], reason: DropReason): void {
     this.#drops.emit({ key, messages, reason });
   }
+}
+
+/**
+ * The process's one default memory store, shared by every storage that names no store and every
+ * copy of the module in the process (a duplicated bundle, a recompile).
+ */
+export function processMemoryStore(): MemoryStore {
+  return processWide('memory-store', () => new MemoryStore());
 }

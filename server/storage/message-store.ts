@@ -14,6 +14,21 @@ export interface MessageStore {
    */
   commit(key: string, change: StoreChange): Promise<StoredMessage[]>;
   /**
+   * Retires `key` for good, in one atomic step: removes its messages and returns them, oldest
+   * first, and from then on, for `retirement.ttlMs`, a step on the key changes nothing and
+   * rejects with a `RetiredKeyError` (naming `successor` for `retirement.forwardMs`, so what
+   * requests in flight add can follow the session to where it moved), and a peek finds nothing.
+   * A key already retired keeps its first successor and gives nothing. For rotating a session id
+   * (sign-in, sign-out): a copied session cookie is then worth nothing.
+   */
+  retire(key: string, successor: string, retirement: Retirement): Promise<StoredMessage[]>;
+  /**
+   * Records `id` as used until `until` (ms since the epoch), atomically: resolves true the first
+   * time, false when it was recorded already. For the one-time tokens of messages' actions: a
+   * store that cannot record (full, down) rejects, and the action is refused.
+   */
+  markUsed(id: string, until: number): Promise<boolean>;
+  /**
    * Calls `listener` whenever messages are appended to `key` and not handed out in the same
    * step, by this process or (for a shared store) any other, with the holder they are leased to
    * (undefined: free for anyone); returns the function that stops it. For live delivery.
@@ -33,6 +48,33 @@ export interface StoreChange {
   readonly lease?: Lease | undefined;
   /** Which messages to hand out (default 'none'). */
   readonly handOut?: HandOut;
+}
+
+/** How long a retired key stays retired, and how long what is added to it goes to its successor. */
+export interface Retirement {
+  /** How long a step on the key is refused, in ms: as long as a copy of its cookie is valid. */
+  readonly ttlMs: number;
+  /** How long what is added to the key goes to its successor, in ms: requests in flight. */
+  readonly forwardMs: number;
+}
+
+/**
+ * A step was asked of a key that was retired (its session rotated): nothing was changed.
+ * `successor` is the key what the step adds goes to instead while the key still forwards, and
+ * undefined once it no longer does.
+ */
+export class RetiredKeyError extends Error {
+  readonly key: string;
+  readonly successor: string | undefined;
+  constructor(key: string, successor: string | undefined) {
+    super(
+      `trpc-messages: ${key} was retired when its session was rotated (sign-in or sign-out); ` +
+        'send to the recipient the request has now (ctx.messages.recipient())',
+    );
+    this.name = 'RetiredKeyError';
+    this.key = key;
+    this.successor = successor;
+  }
 }
 
 /** A client's hold on messages handed to it: no other holder gets them until `ms` have passed. */

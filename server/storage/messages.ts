@@ -13,7 +13,13 @@ import {
 } from '../../shared/message.js';
 import type { DefaultTags, LevelOf, TagMap } from '../../shared/tags.js';
 import { DEFAULT_TAGS } from '../../shared/tags.js';
-import type { Backend, Committed, Recipient } from './backend.js';
+import {
+  type Backend,
+  type Committed,
+  type Recipient,
+  type RotateOptions,
+  recipientKey,
+} from './backend.js';
 import { andThen, isPending, type MaybePromise, settle } from './maybe-promise.js';
 import { newMessageId } from './message-id.js';
 import type { HandOut, Lease } from './message-store.js';
@@ -66,6 +72,11 @@ export interface MessagesOptions<Tags extends TagMap = DefaultTags> {
   readonly onError?: (error: unknown) => void;
   /** How the request's client takes delivery (default: consumes remove, nothing inline). */
   readonly delivery?: Delivery;
+  /**
+   * Signs a message's action for the recipient it is offered to (a store key; '' where messages
+   * live in the browser). The kit's; its `actions()` makes them unsigned.
+   */
+  readonly signAction?: ((action: MessageAction, recipient: string) => MessageAction) | undefined;
 }
 
 const logError = (error: unknown) => console.error('trpc-messages:', error);
@@ -119,6 +130,7 @@ export class Messages<Tags extends TagMap = DefaultTags> {
   #lastStep: Promise<unknown> | undefined;
   readonly #eager: boolean;
   readonly #onError: (error: unknown) => void;
+  readonly #signAction: ((action: MessageAction, recipient: string) => MessageAction) | undefined;
   #flushQueued = false;
 
   constructor(backend: Backend, options: MessagesOptions<Tags> = {}) {
@@ -138,6 +150,7 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     this.#level = level;
     this.#eager = options.eager ?? false;
     this.#onError = options.onError ?? logError;
+    this.#signAction = options.signAction;
     const delivery = options.delivery ?? {};
     this.#acks = delivery.acks ?? [];
     const holder = delivery.holder;
@@ -248,6 +261,21 @@ export class Messages<Tags extends TagMap = DefaultTags> {
   }
 
   /**
+   * Rotates the browser's session, for sign-in and sign-out (Django's `cycle_key`): the browser
+   * gets a new session id (or none, once signed in as `userId`: its messages are the user's from
+   * then on), the old id is retired for good in the store, so a copy of its cookie reads nothing
+   * more, and its unread messages go to the new recipient (unless `unread: 'drop'`). What this
+   * request added, and adds after, is kept for the new recipient. Never rejects: a failure (a
+   * store that is down, a streamed response that cannot set the new cookie) is told to `onError`.
+   */
+  rotateSession(options: RotateOptions = {}): Promise<void> {
+    const rotate = function (this: Messages<Tags>) {
+      return this.#rotate(options);
+    };
+    return settle(() => this.#step(rotate)).catch((error: unknown) => this.#onError(error));
+  }
+
+  /**
    * Whom this request's messages are kept for, to send them more from elsewhere (a job, a
    * webhook): the signed-in user, or the browser's session (started now if it has none).
    * Throws for the cookie storage, whose messages live in the browser alone.
@@ -305,6 +333,21 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     });
     this.#lastStep = tracked;
     return tracked;
+  }
+
+  #rotate(options: RotateOptions): MaybePromise<void> {
+    if (!this.#backend.rotate) {
+      throw new Error(
+        "trpc-messages: rotateSession() rotates a browser's session; messages sent from outside " +
+          'a request have none',
+      );
+    }
+    return andThen(this.#backend.rotate(options), (moved) => {
+      this.#peeked = undefined;
+      // Actions queued so far were offered to the old recipient: offer them to the new one.
+      const queued = this.#queued.map((message) => this.#withSignedAction(message));
+      this.#queued = [...moved, ...queued];
+    });
   }
 
   #consume(): MaybePromise<StoredMessage[]> {
@@ -433,7 +476,18 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     if (key !== undefined) stored.key = key;
     if (translation) stored.translation = translation;
     if (action) stored.action = action;
-    this.#queue(stored);
+    this.#queue(action ? this.#withSignedAction(stored) : stored);
+  }
+
+  /**
+   * `message`, its action signed for the request's recipient (whom the message is kept for),
+   * so that only a request of that recipient can take it.
+   */
+  #withSignedAction(message: StoredMessage): StoredMessage {
+    if (!message.action || !this.#signAction) return message;
+    // Where messages live in the browser alone (the cookie storage) there is no one to bind to.
+    const recipient = this.#backend.readers ? recipientKey(this.recipient()) : '';
+    return { ...message, action: this.#signAction(message.action, recipient) };
   }
 
   #queue(message: StoredMessage): void {

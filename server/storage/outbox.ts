@@ -1,6 +1,7 @@
 import type { StoredMessage } from '../../shared/message.js';
 import type { DefaultTags, LevelOf, TagMap } from '../../shared/tags.js';
 import { type Backend, type Committed, type Recipient, recipientKey } from './backend.js';
+import { commitFollowing } from './forwarding.js';
 import type { MessageStore, StoreChange } from './message-store.js';
 import { type AddOptions, Messages, type MessagesOptions, type MessageText } from './messages.js';
 
@@ -18,9 +19,11 @@ class RecipientBackend implements Backend {
     return this.#store.peek(recipientKey(this.#recipient));
   }
 
+  // A recipient whose session was rotated since: what is sent follows it while the old id
+  // forwards, and is refused (RetiredKeyError) after.
   async commit(change: StoreChange): Promise<Committed> {
     return {
-      handedOut: await this.#store.commit(recipientKey(this.#recipient), change),
+      handedOut: await commitFollowing(this.#store, recipientKey(this.#recipient), change),
       unstored: [],
     };
   }

@@ -13,10 +13,12 @@ const script = (source: string): Script => ({
   sha1: bytesToHex(sha1(utf8(source))),
 });
 
-// One step of a key, atomic: KEYS[1] the list of messages, KEYS[2] the hash of their leases.
+// One step of a key, atomic: KEYS[1] the list of messages, KEYS[2] the hash of their leases,
+// KEYS[3] the key's retirement ("<forward until, ms> <successor>", see RETIRE).
 // ARGV: the most messages kept, the TTL in seconds, the channel, what to hand out, the lease's
 // holder ('' for none), its length in ms, the number of acknowledged ids, those ids, then the
-// messages to add. Returns the messages handed out and those trimmed away (to report them).
+// messages to add. Returns the messages handed out and those trimmed away (to report them); for
+// a retired key, nothing changed, and a third element: the successor while it forwards, else ''.
 // Appends are published with the holder they are leased to ('' for none): by PUBLISH on a single
 // server, by SPUBLISH on a cluster, where the channel (named as the list) is heard on its shard alone.
 // A lease is "<holder> <until, in ms of Redis's clock>": every instance sees one clock.
@@ -24,6 +26,14 @@ const script = (source: string): Script => ({
 const commitScript = (publish: 'PUBLISH' | 'SPUBLISH'): Script =>
   script(`
 local list, leases = KEYS[1], KEYS[2]
+local retired = redis.call('GET', KEYS[3])
+if retired then
+  local forwardUntil, successor = string.match(retired, '^(%d+) (.*)$')
+  local time = redis.call('TIME')
+  local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  if tonumber(forwardUntil) > nowMs then return { {}, {}, successor } end
+  return { {}, {}, '' }
+end
 local holder, handOut = ARGV[5], ARGV[4]
 local firstAdded = 8 + tonumber(ARGV[7])
 local handsOut = handOut == 'own' or handOut == 'all'
@@ -129,3 +139,27 @@ return { out, trimmed }
 export const COMMIT = commitScript('PUBLISH');
 /** The step of a key on a Redis Cluster: appends are published on the key's shard (SPUBLISH). */
 export const COMMIT_SHARDED = commitScript('SPUBLISH');
+
+/**
+ * Retires a key (see MessageStore.retire): KEYS the list, its leases and its retirement; ARGV the
+ * successor, how long the key stays retired and how long it forwards (ms). Returns the messages
+ * it held, removed; nothing for a key retired already, whose first successor stays.
+ */
+export const RETIRE = script(`
+if redis.call('EXISTS', KEYS[3]) == 1 then return {} end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local messages = redis.call('LRANGE', KEYS[1], 0, -1)
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('SET', KEYS[3], (now + tonumber(ARGV[3])) .. ' ' .. ARGV[1], 'PX', ARGV[2])
+return messages
+`);
+
+/**
+ * Records a one-time token as used (see MessageStore.markUsed): KEYS its record; ARGV until when
+ * (ms since the epoch). Returns 1 the first time, 0 after.
+ */
+export const MARK_USED = script(`
+if redis.call('SET', KEYS[1], '1', 'PXAT', ARGV[1], 'NX') then return 1 end
+return 0
+`);

@@ -10,6 +10,8 @@ import {
   assertLeaseFor,
   type DropEvent,
   type MessageStore,
+  RetiredKeyError,
+  type Retirement,
   type StoreChange,
 } from './message-store.js';
 import {
@@ -18,7 +20,7 @@ import {
   nodeRedisConnection,
 } from './node-redis-connection.js';
 import { positiveInteger } from './positive-integer.js';
-import { COMMIT, COMMIT_SHARDED, type Script } from './redis-commit-script.js';
+import { COMMIT, COMMIT_SHARDED, MARK_USED, RETIRE, type Script } from './redis-commit-script.js';
 import type { RedisConnection, RedisSubscriber } from './redis-connection.js';
 
 /**
@@ -60,7 +62,9 @@ export interface RedisStoreOptions {
  * Layout: each key's messages are one Redis list, `${prefix}{${key}}`, oldest first, one
  * message per element in the compact JSON of message-codec; their leases are a hash beside it,
  * `${prefix}{${key}}:leases`, message id to "<holder> <until ms>". Both expire `ttlSeconds` after
- * the key's last append. Appends are published on a channel named as the list: by PUBLISH on one
+ * the key's last append. A retired key (a rotated session) has `${prefix}{${key}}:retired`,
+ * "<forward until ms> <successor>", for as long as its cookie could be valid; an action token
+ * used is `${prefix}used:<token id>`, until the action expires. Appends are published on a channel named as the list: by PUBLISH on one
  * server, by SPUBLISH on a cluster, so that only the key's shard hears them. The key sits in a
  * hash tag (the braces) so that all a key owns stays in one Redis Cluster slot.
  */
@@ -118,11 +122,27 @@ export class RedisStore implements MessageStore {
     ];
     // As plain JSON, whose id the script reads.
     for (const message of added) args.push(encodeMessagesAsJson([message]));
-    const keys = [list, `${list}:leases`];
+    const keys = [list, `${list}:leases`, `${list}:retired`];
     const reply = await this.#timed((signal) => this.#run(this.#commit, keys, args, signal));
-    const [handedOut, trimmed] = Array.isArray(reply) ? reply : [];
+    const [handedOut, trimmed, successor] = Array.isArray(reply) ? reply : [];
+    if (typeof successor === 'string') throw new RetiredKeyError(key, successor || undefined);
     this.#drops.emit({ key, messages: decodeList(trimmed), reason: 'overflow' });
     return decodeList(handedOut);
+  }
+
+  async retire(key: string, successor: string, retirement: Retirement): Promise<StoredMessage[]> {
+    const list = this.#redisKey(key);
+    const keys = [list, `${list}:leases`, `${list}:retired`];
+    const args = [successor, String(retirement.ttlMs), String(retirement.forwardMs)];
+    return decodeList(await this.#timed((signal) => this.#run(RETIRE, keys, args, signal)));
+  }
+
+  async markUsed(id: string, until: number): Promise<boolean> {
+    const keys = [`${this.#prefix}used:${id}`];
+    const reply = await this.#timed((signal) =>
+      this.#run(MARK_USED, keys, [String(until)], signal),
+    );
+    return reply === 1;
   }
 
   watchDrops(listener: (event: DropEvent) => void): () => void {

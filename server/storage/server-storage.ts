@@ -4,16 +4,19 @@ import {
   type Committed,
   type OpenOptions,
   type Recipient,
+  type RotateOptions,
   recipientKey,
   type Storage,
 } from './backend.js';
 import type { CookieExchange } from './cookie-exchange.js';
 import { type CookieOptions, CookieWriter } from './cookie-options.js';
-import { MemoryStore } from './memory-store.js';
-import type { MessageStore, StoreChange } from './message-store.js';
-import { processWide } from './process-wide.js';
+import { commitFollowing, isRetiredKeyError } from './forwarding.js';
+import { processMemoryStore } from './memory-store.js';
+import type { MessageStore, Retirement, StoreChange } from './message-store.js';
+import { positiveInteger } from './positive-integer.js';
 import { randomId } from './random-id.js';
 import { type Secret, Signer } from './signer.js';
+import { DEFAULT_MAX_AGE_SECONDS, TimestampSigner } from './timestamp-signer.js';
 
 /** Settings of the server-side storage. */
 export interface ServerStorageOptions {
@@ -24,122 +27,267 @@ export interface ServerStorageOptions {
   readonly store?: MessageStore;
   /** Secret(s) that sign the session cookie: the first signs, all verify. Default: MESSAGES_SECRET. */
   readonly secret?: Secret | undefined;
-  /** The session cookie's name (default 'messages_session') and attributes. */
+  /**
+   * The session cookie's name (default 'messages_session') and attributes. Its `maxAge` (default
+   * 14 days) is also how long its signature is accepted: a copy of the cookie is refused after it.
+   */
   readonly cookie?: CookieOptions;
+}
+
+/**
+ * How long what requests in flight add under a rotated session still goes to where it moved, in
+ * ms: requests the browser sent before the rotation's response came. After it, the old id is
+ * dead: a request that still carries it gets a new session.
+ */
+export const ROTATION_FORWARD_MS = 30_000;
+
+/** A browser's session, as its cookie says. */
+export interface Session {
+  readonly id: string;
+  /** When its cookie was signed (ms since the epoch); undefined for an untimed, older cookie. */
+  readonly issuedAt: number | undefined;
 }
 
 /** The session id cookie and the store shared by every request of one server storage. */
 export class ServerSessions {
   readonly store: MessageStore;
+  /** How long a retired session id stays dead, and forwards: as long as its cookie could live. */
+  readonly retirement: Retirement;
   readonly #writer: CookieWriter;
-  readonly #signer: Signer;
+  readonly #signer: TimestampSigner;
 
   constructor(options: ServerStorageOptions) {
-    this.store = options.store ?? processWide('memory-store', () => new MemoryStore());
-    this.#signer = new Signer(options.secret, 'trpc-messages.session', { remember: 10_000 });
-    this.#writer = new CookieWriter(options.cookie ?? {}, 'messages_session');
+    this.store = options.store ?? processMemoryStore();
+    const cookie = options.cookie ?? {};
+    const maxAge = positiveInteger(cookie.maxAge ?? DEFAULT_MAX_AGE_SECONDS, "the cookie's maxAge");
+    const signer = new Signer(options.secret, 'trpc-messages.session', { remember: 10_000 });
+    this.#signer = new TimestampSigner(signer, maxAge);
+    this.#writer = new CookieWriter({ ...cookie, maxAge }, 'messages_session');
+    this.retirement = { ttlMs: maxAge * 1000, forwardMs: ROTATION_FORWARD_MS };
   }
 
-  /** The request's session id: a string when valid, null when the cookie is forged, else undefined. */
-  read(exchange: CookieExchange): string | null | undefined {
+  /**
+   * The request's session: valid, null when its cookie is forged or too old, undefined when it
+   * has none.
+   */
+  read(exchange: CookieExchange): Session | null | undefined {
     const value = exchange.cookie(this.#writer.name);
     if (value === undefined) return undefined;
-    return this.#signer.unsign(value) ?? null;
+    const session = this.#signer.unsign(value);
+    return session ? { id: session.value, issuedAt: session.issuedAt } : null;
   }
 
   /** A new random session id (128 bits), sent to the browser in a signed cookie. */
-  start(exchange: CookieExchange): string {
-    const id = randomId(16);
-    this.#writer.set(exchange, this.#signer.sign(id));
-    return id;
+  start(exchange: CookieExchange): Session {
+    return this.renew(exchange, randomId(16));
   }
 
-  /** Tells the browser to drop a forged session cookie. */
+  /** Sends the browser the session `id` in a cookie signed now, for another full lifetime. */
+  renew(exchange: CookieExchange, id: string): Session {
+    const issuedAt = Date.now();
+    this.#writer.set(exchange, this.#signer.sign(id, issuedAt));
+    return { id, issuedAt };
+  }
+
+  /** Whether a session's cookie has lived half its age: time to send it signed anew. */
+  halfLived(session: Session): boolean {
+    return this.#signer.halfLived(session.issuedAt);
+  }
+
+  /** Tells the browser to drop its session cookie. */
   clear(exchange: CookieExchange): void {
     this.#writer.delete(exchange);
   }
 }
 
+const logError = (error: unknown) => console.error('trpc-messages:', error);
+
 /**
  * One request's messages in a server store, keyed by the signed-in user if there is one, else by
- * a session id cookie (Django's SessionStorage).
+ * a session id cookie (Django's SessionStorage). A browser that signs in leaves its visitor
+ * session behind, retired, its messages moved to the user.
  */
 export class ServerBackend implements Backend {
   readonly #sessions: ServerSessions;
   readonly #exchange: CookieExchange;
-  readonly #userId: string | undefined;
-  #id: string | null | undefined;
+  readonly #headersFirst: boolean;
+  readonly #onError: (error: unknown) => void;
+  #userId: string | undefined;
+  #session: Session | null | undefined;
   #read = false;
+  // Messages taken from a retired session that have yet to reach the key it moved to.
+  #moved: StoredMessage[] = [];
+  // A signed-in browser's visitor session, moving to its user: every step waits for it.
+  #signingIn: Promise<void> | undefined;
 
   constructor(sessions: ServerSessions, exchange: CookieExchange, options: OpenOptions = {}) {
     this.#sessions = sessions;
     this.#exchange = exchange;
+    this.#headersFirst = options.headersFirst ?? false;
+    this.#onError = options.onError ?? logError;
     this.#userId = options.userId;
-    // A cookie can be set only now: give the browser its session before the headers leave.
-    if (!this.#userId && (options.headersFirst || options.startSession)) this.recipient();
+    if (this.#userId) {
+      // Signed in, still with the session it had as a visitor: that session is retired now, its
+      // messages moved to the user, and its cookie dropped while the headers can still say so.
+      const session = this.#currentSession();
+      if (session) {
+        this.#forgetSession();
+        this.#signingIn = this.#moveToUser(session).catch(this.#onError);
+      }
+    } else if (options.headersFirst || options.startSession) {
+      // A cookie can be set only now: give the browser its session before the headers leave.
+      this.recipient();
+    }
   }
 
   async peek(): Promise<StoredMessage[]> {
-    const { store } = this.#sessions;
-    const [fromSession, fromUser] = await Promise.all(
-      this.#readKeys().map((key) => (key ? store.peek(key) : [])),
-    );
-    return [...(fromSession ?? []), ...(fromUser ?? [])];
+    if (this.#signingIn) await this.#signingIn;
+    const key = this.#key();
+    return key === undefined ? [] : this.#sessions.store.peek(key);
   }
 
   async commit(change: StoreChange): Promise<Committed> {
-    const { store } = this.#sessions;
-    const { added = [], ...reading } = change;
-    if (added.length > 0) this.recipient(); // a first message starts the session
-    if (!this.#userId) {
-      // A visitor: one key, its session's (a request's hot path).
-      const sessionId = this.#session();
-      if (sessionId === null) this.#sessions.clear(this.#exchange);
-      const handedOut = sessionId ? await store.commit(recipientKey({ sessionId }), change) : [];
-      return { handedOut, unstored: [] };
+    if (this.#signingIn) await this.#signingIn;
+    const moved = this.#moved;
+    const step =
+      moved.length === 0 ? change : { ...change, added: [...moved, ...(change.added ?? [])] };
+    const adds = (step.added?.length ?? 0) > 0;
+    if (adds) this.recipient(); // a first message starts the session
+    const key = this.#key();
+    if (key === undefined) {
+      // A visitor with a forged or expired cookie and nothing to add: tell the browser to drop it.
+      if (this.#session === null) this.#sessions.clear(this.#exchange);
+      return { handedOut: [], unstored: [] };
     }
-    // A signed-in browser also reads what its session holds: messages added while it signed in.
-    const [sessionKey, userKey] = this.#readKeys();
-    const [fromSession, fromUser] = await Promise.all([
-      sessionKey ? store.commit(sessionKey, userKey ? reading : change) : [],
-      userKey ? store.commit(userKey, change) : [],
-    ]);
-    return { handedOut: [...fromSession, ...fromUser], unstored: [] };
+    const handedOut = await commitFollowing(this.#sessions.store, key, step).catch((error) =>
+      this.#afterRetired(error, step),
+    );
+    this.#moved = [];
+    if (adds) this.#renewIfHalfLived();
+    return { handedOut, unstored: [] };
+  }
+
+  /**
+   * Rotates the browser's session: a new id (or none, for a browser now signed in as `userId`),
+   * the old one retired for good, and its unread messages returned to be stored for the new
+   * recipient (unless `unread` is 'drop').
+   */
+  async rotate(options: RotateOptions): Promise<StoredMessage[]> {
+    if (this.#signingIn) await this.#signingIn;
+    const old = this.#currentSession();
+    let successor: Recipient;
+    if (options.userId !== undefined) {
+      this.#userId = String(options.userId);
+      successor = { userId: this.#userId };
+      if (old !== undefined) this.#forgetSession();
+    } else {
+      if (this.#headersFirst) throw new RotationError();
+      this.#userId = undefined;
+      this.#session = this.#sessions.start(this.#exchange);
+      successor = { sessionId: this.#session.id };
+    }
+    if (!old) return [];
+    const { store, retirement } = this.#sessions;
+    const retiring = recipientKey({ sessionId: old.id });
+    const moved = await store.retire(retiring, recipientKey(successor), retirement);
+    return options.unread === 'drop' ? [] : moved;
   }
 
   recipient(): Recipient {
     if (this.#userId) return { userId: this.#userId };
-    const sessionId = this.#session() || this.#sessions.start(this.#exchange);
-    this.#id = sessionId;
-    return { sessionId };
+    const session = this.#currentSession() || this.#sessions.start(this.#exchange);
+    this.#session = session;
+    return { sessionId: session.id };
   }
 
   readers(): Recipient[] {
-    const recipient = this.recipient();
-    const sessionId = this.#session();
-    return 'userId' in recipient && sessionId ? [recipient, { sessionId }] : [recipient];
+    return [this.recipient()];
+  }
+
+  identities(): string[] {
+    const key = this.#key();
+    return key === undefined ? [] : [key];
+  }
+
+  /** Whether the request is a signed-in user's (given at open, or by a rotation since). */
+  get signedIn(): boolean {
+    return this.#userId !== undefined;
   }
 
   /** Whether the store may hold messages for this request: a user, or a valid session. */
   hasKey(): boolean {
-    return Boolean(this.#userId || this.#session());
+    return this.#key() !== undefined;
   }
 
-  /** The store keys this request reads: its session's (if valid), then its user's (if any). */
-  #readKeys(): [string | undefined, string | undefined] {
-    const sessionId = this.#session();
-    return [
-      sessionId ? recipientKey({ sessionId }) : undefined,
-      this.#userId ? recipientKey({ userId: this.#userId }) : undefined,
-    ];
+  /** The store key of this request: its user's, else its session's (if valid). */
+  #key(): string | undefined {
+    if (this.#userId) return recipientKey({ userId: this.#userId });
+    const session = this.#currentSession();
+    return session ? recipientKey({ sessionId: session.id }) : undefined;
   }
 
-  #session(): string | null | undefined {
+  #currentSession(): Session | null | undefined {
     if (!this.#read) {
-      this.#id = this.#sessions.read(this.#exchange);
+      this.#session = this.#sessions.read(this.#exchange);
       this.#read = true;
     }
-    return this.#id;
+    return this.#session;
+  }
+
+  /** The browser holds no session from now on (a signed-in one needs none). */
+  #forgetSession(): void {
+    this.#sessions.clear(this.#exchange);
+    this.#session = undefined;
+    this.#read = true;
+  }
+
+  /** Retires the visitor `session` of a browser signed in, its messages moved to the user. */
+  async #moveToUser(session: Session): Promise<void> {
+    const { store, retirement } = this.#sessions;
+    const user = recipientKey({ userId: this.#userId as string });
+    const moved = await store.retire(recipientKey({ sessionId: session.id }), user, retirement);
+    if (moved.length === 0) return;
+    try {
+      await commitFollowing(store, user, { added: moved });
+    } catch (error) {
+      // The request's next step stores them, or its failure is reported with its own messages.
+      this.#moved = moved;
+      throw error;
+    }
+  }
+
+  /**
+   * A step whose session was retired for good (rotated, and the request carries a copy of its
+   * old cookie, or came long after): the browser gets a new session, where the step is done.
+   * Anything else is the store's failure.
+   */
+  #afterRetired(error: unknown, step: StoreChange): Promise<StoredMessage[]> {
+    if (!isRetiredKeyError(error) || this.#userId) throw error;
+    this.#session = this.#sessions.start(this.#exchange);
+    return this.#sessions.store.commit(recipientKey({ sessionId: this.#session.id }), step);
+  }
+
+  /** Sends a visitor's session cookie signed anew once it has lived half its age. */
+  #renewIfHalfLived(): void {
+    const session = this.#session;
+    if (this.#userId || this.#headersFirst || !session) return;
+    if (this.#sessions.halfLived(session)) {
+      this.#session = this.#sessions.renew(this.#exchange, session.id);
+    }
+  }
+}
+
+/** A session cannot be rotated on a response whose headers have left: no cookie can be set. */
+export class RotationError extends Error {
+  constructor() {
+    super(
+      'trpc-messages: rotateSession() sets a new session cookie, which a streamed response ' +
+        '(httpBatchStreamLink, a subscription) cannot: its headers leave before the procedures ' +
+        'run. Send the sign-in and sign-out calls through httpBatchLink or httpLink (a ' +
+        'splitLink), or pass the signed-in user to fromRequest ({ userId }). The session was ' +
+        'not rotated.',
+    );
+    this.name = 'RotationError';
   }
 }
 

@@ -2,13 +2,14 @@ import type { AnyRouter } from '@trpc/server';
 import type { Catalog, DefinedCatalog } from '../../shared/catalog.js';
 import type { DefaultTags, TagMap } from '../../shared/tags.js';
 import type { Recipient, Storage } from '../storage/backend.js';
+import { processMemoryStore } from '../storage/memory-store.js';
 import type { DropEvent } from '../storage/message-store.js';
 import { DEFAULT_LEASE_MS, type MessagesOptions } from '../storage/messages.js';
 import { type RecipientMessages, sendTo } from '../storage/outbox.js';
 import { positiveInteger } from '../storage/positive-integer.js';
 import { serverStorage } from '../storage/server-storage.js';
 import { type Secret, Signer } from '../storage/signer.js';
-import { type ActionMaker, createActionMaker } from './actions.js';
+import { type ActionMaker, createActionMaker, createActionSigner } from './actions.js';
 import { createFromRequest } from './from-request.js';
 import { createMessagesRouter } from './messages-router.js';
 import { createPersistence } from './persist.js';
@@ -73,15 +74,22 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
     options.onDrop ??
       ((event) => reporter.report(new MessagesDroppedError(event.messages, event.reason))),
   );
+  const actionSigner = new Signer(options.secret, 'trpc-messages.action');
   // The same for every request: built once.
   const messageOptions: MessagesOptions<Tags> = {
     ...(options.level === undefined ? {} : { level: options.level }),
     ...(options.tags === undefined ? {} : { tags: options.tags }),
     ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
     ...(options.catalog === undefined ? {} : { catalog: options.catalog }),
+    signAction: createActionSigner(actionSigner),
   };
-  const actionSigner = new Signer(options.secret, 'trpc-messages.action');
-  const persistence = createPersistence<Tags>(reporter, leaseMs, actionSigner);
+  // Where an action's token is recorded once used: the storage's store, or, for the cookie
+  // storage, which has none, this process's memory (so a token is used once per instance).
+  const usedTokens = storage.store ?? processMemoryStore();
+  const persistence = createPersistence<Tags>(reporter, leaseMs, {
+    signer: actionSigner,
+    usedTokens,
+  });
   const { router, consume } = createMessagesRouter<Tags>({
     storage,
     persistence,
@@ -119,7 +127,7 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
      */
     // Without the router's type no path is accepted (rather than any).
     actions<TRouter extends AnyRouter = never>(): ActionMaker<TRouter> {
-      return createActionMaker<TRouter>(actionSigner, options.catalog?.templates);
+      return createActionMaker<TRouter>(options.catalog?.templates);
     },
 
     /**

@@ -12,6 +12,9 @@ import { announceInline } from './inline-delivery.js';
 import type { Reporter } from './reporter.js';
 import { requestStates } from './request-state.js';
 
+// What a request holds where actions are bound to no one (the cookie storage).
+const UNBOUND: readonly string[] = [''];
+
 /** What `createContext` receives from the node adapters (standalone, express, node:http). */
 export interface NodeRequestOptions {
   readonly req: IncomingMessage;
@@ -95,15 +98,16 @@ export function createFromRequest<Tags extends TagMap>(setup: RequestMessagesSet
           },
         }
       : messageOptions;
+    // The Toaster consumes on mount: a session given then is shared by the page's next
+    // requests, even concurrent ones.
+    const backend = storage.open(exchange, {
+      headersFirst,
+      startSession: consumes,
+      userId: request.userId === undefined ? undefined : String(request.userId),
+      onError: reportRecovered,
+    });
     const messages: Messages<Tags> = new Messages<Tags>(
-      // The Toaster consumes on mount: a session given then is shared by the page's next
-      // requests, even concurrent ones.
-      storage.open(exchange, {
-        headersFirst,
-        startSession: consumes,
-        userId: request.userId === undefined ? undefined : String(request.userId),
-        onError: reportRecovered,
-      }),
+      backend,
       info?.type === 'subscription'
         ? {
             ...options,
@@ -126,6 +130,7 @@ export function createFromRequest<Tags extends TagMap>(setup: RequestMessagesSet
       noStore: consumes,
       actions: client?.actions ?? [],
       verifiedActions: new Set(),
+      identities: () => backend.identities?.() ?? UNBOUND,
     });
     if (messages.inline) announceInline(exchange, noneInline);
     // The commonest mistake, made visible: messages queued but never persisted.

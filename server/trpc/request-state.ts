@@ -10,6 +10,11 @@ export interface RequestState {
   readonly actions: readonly ActionClaim[];
   /** The paths of the request's calls that run a verified action. */
   readonly verifiedActions: Set<string>;
+  /**
+   * The store keys the request proves it holds (see `Backend.identities`), which an action must
+   * have been offered to; `['']` where actions are bound to no one (the cookie storage).
+   */
+  identities(): readonly string[];
 }
 
 /** Each request's state, by its `Messages` (the one thing of it every piece of the kit sees). */

@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Locator, Page, Request, Response } from '
 import { afterAll, afterEach, beforeAll, describe, expect, inject } from 'vitest';
 import { z } from 'zod';
 import { type RunningDemo, startDemo } from '../../demo/server.js';
+import { sessionIdOf } from '../fixtures/session-cookie.js';
 import { chromiumInstalled, launchChromium, onCI } from './chromium.js';
 
 /**
@@ -197,8 +198,7 @@ export async function recipientOf(page: Page): Promise<{ sessionId: string }> {
   const cookies = await page.context().cookies();
   const session = cookies.find((cookie) => cookie.name === 'messages_session')?.value;
   if (!session) throw new Error('the browser has no messages session yet');
-  // The signed cookie is the id, a dot, then the signature.
-  return { sessionId: session.slice(0, session.lastIndexOf('.')) };
+  return { sessionId: sessionIdOf(session) };
 }
 
 /** The live streams (messages.live) `page` holds open now. */

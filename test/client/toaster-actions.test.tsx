@@ -168,7 +168,7 @@ function undoable(id: string, text: string, action: Partial<MessageAction> = {})
       path: 'tasks.restore',
       input: { id: 0 },
       expiresAt: 0,
-      token: `0.${'A'.repeat(43)}`,
+      token: `0.${'B'.repeat(16)}.${'A'.repeat(43)}`,
       ...action,
     },
   };

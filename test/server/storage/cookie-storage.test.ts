@@ -44,9 +44,9 @@ function deletes(setCookies: readonly string[], name = 'messages'): boolean {
   });
 }
 
-/** The signed body of a cookie value: a format letter, then base64url. */
+/** The body of a cookie value, before its issue time and signature: a format letter, then base64url. */
 function bodyOf(value: string): string {
-  return value.slice(0, value.lastIndexOf('.'));
+  return value.slice(0, value.indexOf('.'));
 }
 
 /** A validly signed cookie value around `body`, as only the secret's holder could make. */
@@ -432,6 +432,39 @@ describe('tampering', () => {
       const inserted = `${value.slice(0, index)}A${value.slice(index)}`;
       await expect(rawRequest(storage, inserted).messages.peek()).resolves.toEqual([]);
     }
+  });
+});
+
+describe('the age of a cookie', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('reads as no messages, and clears, a value written longer ago than its maxAge', async () => {
+    const aged = cookieStorage({ secret: SECRET, cookie: { maxAge: 3600 } });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() - 3600 * 1000 - 1000);
+    const written = await new Browser(aged).request((m) => m.success('Saved an hour ago.'));
+    vi.useRealTimers();
+    const value = cookieValue(written.setCookies) ?? '';
+    // Read by the process that wrote it (it remembers the value) and by another alike.
+    for (const reader of [aged, cookieStorage({ secret: SECRET, cookie: { maxAge: 3600 } })]) {
+      const { messages, setCookies } = rawRequest(reader, value);
+      await expect(messages.consume()).resolves.toEqual([]);
+      await messages.update();
+      expect(deletes(setCookies())).toBe(true);
+    }
+  });
+
+  it('reads a value written within its maxAge (default 14 days)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() - 13 * 24 * 3600 * 1000);
+    const written = await new Browser(storage).request((m) => m.success('Saved 13 days ago.'));
+    vi.useRealTimers();
+    const value = cookieValue(written.setCookies) ?? '';
+    await expect(
+      rawRequest(cookieStorage({ secret: SECRET }), value).messages.peek(),
+    ).resolves.toHaveLength(1);
   });
 });
 
@@ -857,13 +890,15 @@ describe('CookieFormat, against the format of earlier versions', () => {
       `j${Buffer.from(encodeMessages(messages, notFinished)).toString('base64url')}`,
     );
 
-  it('writes the value earlier versions wrote, and reads theirs, for any messages that fit', () => {
+  it('writes the body earlier versions wrote, its issue time after it, and reads theirs, for any messages that fit', () => {
     fc.assert(
       fc.property(fc.array(message, { maxLength: 8 }), fc.boolean(), (messages, notFinished) => {
         const format = new CookieFormat({ secret: SECRET });
         const value = earlier(messages, notFinished);
         if (value.length > format.maxBytes || (messages.length === 0 && !notFinished)) return;
-        expect(format.encode(messages, notFinished)).toBe(value);
+        const written = format.encode(messages, notFinished);
+        expect(bodyOf(written)).toBe(bodyOf(value));
+        expect(written).toMatch(/^[jz][A-Za-z0-9_-]*\.[0-9a-z]+\.[A-Za-z0-9_-]{43}$/);
         // Read by a fresh format (another process: nothing remembered) and by the writer.
         const read = new CookieFormat({ secret: SECRET }).decode(value);
         expect(read?.messages).toEqual(messages);

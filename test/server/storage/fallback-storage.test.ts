@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CookieFormat } from '../../../server/storage/cookie-storage.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
 import { Browser } from '../../fixtures/request.js';
+import { sessionIdOf } from '../../fixtures/session-cookie.js';
 import { texts } from '../../fixtures/texts.js';
 import { countingStore } from '../../fixtures/wrapped-store.js';
 
@@ -31,7 +32,7 @@ function cookieOf(browser: Browser) {
 function sessionKey(browser: Browser): string {
   const value = browser.jar.get(SESSION);
   if (value === undefined) throw new Error('the browser has no session cookie');
-  return `session:${value.slice(0, value.lastIndexOf('.'))}`;
+  return `session:${sessionIdOf(value)}`;
 }
 
 const names = (setCookies: readonly string[]) => setCookies.map((h) => parseSetCookie(h).name);

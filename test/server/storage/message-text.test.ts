@@ -7,7 +7,6 @@ import { cookieStorage } from '../../../server/storage/cookie-storage.js';
 import { MemoryStore } from '../../../server/storage/memory-store.js';
 import type { Messages } from '../../../server/storage/messages.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
-import { Signer } from '../../../server/storage/signer.js';
 import { createActionMaker } from '../../../server/trpc/actions.js';
 import { defineCatalog } from '../../../shared/catalog.js';
 import { Browser } from '../../fixtures/request.js';
@@ -39,7 +38,7 @@ const router = trpc.router({
     restore: trpc.procedure.input(z.object({ id: z.number() })).mutation(() => undefined),
   }),
 });
-const action = createActionMaker<typeof router>(new Signer(secret, 'trpc-messages.action'));
+const action = createActionMaker<typeof router>();
 
 describe.each(Object.entries(storages))('over %s storage, a message', (_name, makeStorage) => {
   it("given by key reaches the reader with its key, parameters and the catalog's text", async () => {
@@ -129,7 +128,6 @@ describe('a message given by key', () => {
 
 describe("an action's label given by key", () => {
   const labelled = createActionMaker<typeof router>(
-    new Signer(secret, 'trpc-messages.action'),
     defineCatalog({ 'task.undo': 'Undo {what}' }).templates,
   );
   const undo = defineCatalog({ 'task.undo': 'Undo {what}' });

@@ -6,6 +6,7 @@ import type { Messages } from '../../../server/storage/messages.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
 import type { Message } from '../../../shared/message.js';
 import { Browser } from '../../fixtures/request.js';
+import { sessionIdOf } from '../../fixtures/session-cookie.js';
 import { texts } from '../../fixtures/texts.js';
 import { wrapStore } from '../../fixtures/wrapped-store.js';
 
@@ -22,7 +23,7 @@ function setup() {
 function sessionKey(browser: Browser): string {
   const value = browser.jar.get(SESSION);
   if (value === undefined) throw new Error('the browser has no session cookie');
-  return `session:${value.slice(0, value.lastIndexOf('.'))}`;
+  return `session:${sessionIdOf(value)}`;
 }
 
 /** A store that fails every call with `Error('down')` while `down` is set. */
@@ -71,8 +72,9 @@ describe('serverStorage session cookie', () => {
     expect(setCookies).toHaveLength(1);
     const cookie = parseSetCookie(setCookies[0] ?? '');
     expect(cookie).toMatchObject({ name: SESSION, httpOnly: true, path: '/', sameSite: 'lax' });
-    const [id = '', signature = ''] = (cookie.value ?? '').split('.');
+    const [id = '', issued = '', signature = ''] = (cookie.value ?? '').split('.');
     expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(Number.parseInt(issued, 36) * 1000).toBeGreaterThan(Date.now() - 60_000);
     expect(Buffer.from(id, 'base64url')).toHaveLength(16);
     expect(signature).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });

@@ -4,7 +4,11 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../server/storage/memory-store.js';
-import type { HandOut, MessageStore } from '../../../server/storage/message-store.js';
+import {
+  type HandOut,
+  type MessageStore,
+  RetiredKeyError,
+} from '../../../server/storage/message-store.js';
 import { RedisStore, type RedisStoreClient } from '../../../server/storage/redis-store.js';
 import { INFO } from '../../../shared/levels.js';
 import type { StoredMessage } from '../../../shared/message.js';
@@ -270,10 +274,100 @@ describe.each(stores)('$name leases and acknowledgements', ({ make: makeStore, s
   });
 });
 
+describe.each(stores)('$name retired keys and used tokens', ({ make: makeStore, skip }) => {
+  describe.skipIf(skip)('', () => {
+    let store: MessageStore;
+    beforeEach(() => {
+      store = makeStore();
+    });
+    const long = { ttlMs: 60_000, forwardMs: 60_000 };
+
+    /** What a step on `key` rejects with now (undefined when it succeeds). */
+    const refusal = (key: string) =>
+      store.commit(key, { added: make('late') }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+
+    it('retires a key: hands back its messages, leased or not, oldest first, and keeps none', async () => {
+      const key = freshKey();
+      await store.commit(key, { added: make('one') });
+      await store.commit(key, { added: make('two'), lease: held('tab-a') });
+      expect(texts(await store.retire(key, 'session:next', long))).toEqual(['one', 'two']);
+      expect(await store.peek(key)).toEqual([]);
+    });
+
+    it('refuses every step on a retired key, naming its successor while it forwards, and changes nothing', async () => {
+      const key = freshKey();
+      const successor = freshKey();
+      await store.retire(key, successor, long);
+      const error = await refusal(key);
+      expect(error).toBeInstanceOf(RetiredKeyError);
+      expect(error).toMatchObject({ key, successor });
+      expect(await store.peek(key)).toEqual([]);
+      expect(await store.peek(successor)).toEqual([]);
+      await expect(store.commit(key, { lease: held('tab-a'), handOut: 'all' })).rejects.toThrow(
+        RetiredKeyError,
+      );
+    });
+
+    it('names no successor once the key stops forwarding, and still refuses', async () => {
+      const key = freshKey();
+      await store.retire(key, 'user:7', { ttlMs: 60_000, forwardMs: 1 });
+      let error: unknown;
+      await until(async () => {
+        error = await refusal(key);
+        return error instanceof RetiredKeyError && error.successor === undefined;
+      });
+      expect(await store.peek(key)).toEqual([]);
+    });
+
+    it('keeps the first successor of a key retired twice, and hands back nothing the second time', async () => {
+      const key = freshKey();
+      await store.commit(key, { added: make('one') });
+      await store.retire(key, 'session:first', long);
+      expect(await store.retire(key, 'session:second', long)).toEqual([]);
+      expect(await refusal(key)).toMatchObject({ successor: 'session:first' });
+    });
+
+    it('takes steps on the key again once its retirement ends (its cookie can no longer be valid)', async () => {
+      const key = freshKey();
+      await store.retire(key, 'session:next', { ttlMs: 30, forwardMs: 30 });
+      await until(async () => (await refusal(key)) === undefined);
+      expect(texts(await store.peek(key))).toEqual(['late']);
+    });
+
+    it('keeps a successor with spaces in it (a user id as the app writes it)', async () => {
+      const key = freshKey();
+      await store.retire(key, 'user:Ada Lovelace', long);
+      expect(await refusal(key)).toMatchObject({ successor: 'user:Ada Lovelace' });
+    });
+
+    it('records a token as used once: true the first time, false after, until it expires', async () => {
+      const id = `token-${freshKey()}`;
+      const expiry = Date.now() + 60_000;
+      expect(await store.markUsed(id, expiry)).toBe(true);
+      expect(await store.markUsed(id, expiry)).toBe(false);
+      expect(await store.markUsed(`${id}-other`, expiry)).toBe(true);
+      const short = `short-${freshKey()}`;
+      expect(await store.markUsed(short, Date.now() + 30)).toBe(true);
+      await until(() => store.markUsed(short, Date.now() + 60_000));
+    });
+
+    it('records a token used by concurrent steps once', async () => {
+      const id = `raced-${freshKey()}`;
+      const firsts = await Promise.all(
+        Array.from({ length: 10 }, () => store.markUsed(id, Date.now() + 60_000)),
+      );
+      expect(firsts.filter(Boolean)).toHaveLength(1);
+    });
+  });
+});
+
 /** Resolves once `condition` holds; fails after `ms`. */
-async function until(condition: () => boolean, ms = 2000): Promise<void> {
+async function until(condition: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${ms}ms`);
     await sleep(5);
   }

@@ -5,25 +5,37 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { cookieStorage } from '../../../server/storage/cookie-storage.js';
 import { MemoryStore } from '../../../server/storage/memory-store.js';
+import type { MessageStore } from '../../../server/storage/message-store.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
 import { Signer } from '../../../server/storage/signer.js';
-import { checkAction, createActionMaker } from '../../../server/trpc/actions.js';
-import { createMessages } from '../../../server/trpc/create-messages.js';
+import {
+  checkAction,
+  createActionMaker,
+  createActionSigner,
+  DEFAULT_ACTION_EXPIRY_MS,
+} from '../../../server/trpc/actions.js';
+import {
+  type CreateMessagesOptions,
+  createMessages,
+} from '../../../server/trpc/create-messages.js';
 import type { NodeRequestOptions } from '../../../server/trpc/from-request.js';
 import { type ActionClaim, CLIENT_HEADER, formatClientHeader } from '../../../shared/delivery.js';
 import type { Message, MessageAction } from '../../../shared/message.js';
 import { CookieJar } from '../../fixtures/cookie-jar.js';
 import { freePort } from '../../fixtures/free-port.js';
+import { SESSION_COOKIE, sessionIdOf } from '../../fixtures/session-cookie.js';
 import { browserFetch } from '../../fixtures/trpc-client.js';
 
 const secret = 'actions-test-secret-0123456789abcdef';
 
 /** A task app whose delete offers an Undo, as the README shows it. */
-function createTaskApp() {
+function createTaskApp(options: CreateMessagesOptions<never> = {}) {
   const messages = createMessages({
     storage: serverStorage({ secret, store: new MemoryStore() }),
     secret,
+    ...options,
   });
   const tasks = new Map([
     [1, { id: 1, title: 'Write the tests', deleted: false }],
@@ -82,8 +94,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
-async function serve() {
-  const app = createTaskApp();
+async function serve(options: CreateMessagesOptions<never> = {}) {
+  const app = createTaskApp(options);
   const server = createServer(
     createHTTPHandler({ router: app.router, createContext: app.createContext }),
   );
@@ -151,11 +163,22 @@ describe("a message's action", () => {
           label: 'Undo',
           path: 'tasks.restore',
           input: { id: 1 },
-          expiresAt: 0,
-          token: expect.stringMatching(/^0\.[A-Za-z0-9_-]{43}$/),
+          expiresAt: expect.any(Number),
+          token: expect.stringMatching(/^[0-9]+\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/),
         },
       }),
     ]);
+  });
+
+  it('expires 10 minutes after it was offered, when its maker names no expiry', async () => {
+    const { url } = await serve();
+    const visitor = browser(url);
+    const before = Date.now();
+    await visitor.client.tasks.remove.mutate({ id: 1 });
+    const undo = await visitor.actionOfLastMessage();
+    expect(undo.expiresAt).toBeGreaterThanOrEqual(before + DEFAULT_ACTION_EXPIRY_MS);
+    expect(undo.expiresAt).toBeLessThanOrEqual(Date.now() + DEFAULT_ACTION_EXPIRY_MS);
+    expect(undo.token.startsWith(`${undo.expiresAt}.`)).toBe(true);
   });
 
   it('runs the offered mutation, and the call adds its own messages', async () => {
@@ -203,10 +226,14 @@ describe("a message's action", () => {
   it('refuses a forged token', async () => {
     const { url, tasks } = await serve();
     const visitor = browser(url);
-    const forged = { path: 'tasks.restore', token: `0.${'A'.repeat(43)}` };
+    const expiresAt = Date.now() + 60_000;
+    const forged = {
+      path: 'tasks.restore',
+      token: `${expiresAt}.${'B'.repeat(16)}.${'A'.repeat(43)}`,
+    };
     await visitor.client.tasks.remove.mutate({ id: 1 });
     const error = await refusal(
-      visitor.act({ ...forged, label: 'Undo', input: { id: 1 }, expiresAt: 0 }, () =>
+      visitor.act({ ...forged, label: 'Undo', input: { id: 1 }, expiresAt }, () =>
         visitor.client.tasks.restore.mutate({ id: 1 }),
       ),
     );
@@ -267,43 +294,198 @@ describe("a message's action", () => {
       undo.path,
       undo.input,
       other,
+      [`session:${sessionIdOf(visitor.jar.get(SESSION_COOKIE) ?? '')}`],
     );
     expect(check.kind).toBe('refused');
   });
 });
 
+describe('an action, taken by someone else or twice', () => {
+  it('runs once: the same claim sent again is refused with CONFLICT, and the mutation does not run again', async () => {
+    const { url, tasks } = await serve();
+    const visitor = browser(url);
+    await visitor.client.tasks.remove.mutate({ id: 1 });
+    const firstUndo = await visitor.actionOfLastMessage();
+    await visitor.act(firstUndo, () => visitor.client.tasks.restore.mutate({ id: 1 }));
+    expect(tasks.get(1)?.deleted).toBe(false);
+    // Deleted again: the first deletion's Undo must not bring it back.
+    await visitor.client.tasks.remove.mutate({ id: 1 });
+    const error = await refusal(
+      visitor.act(firstUndo, () => visitor.client.tasks.restore.mutate({ id: 1 })),
+    );
+    expect(error.data?.code).toBe('CONFLICT');
+    expect(error.message).toMatch(/tasks\.restore was taken already/);
+    expect(tasks.get(1)?.deleted).toBe(true);
+  });
+
+  it('runs once even when the same claim is sent twice at once', async () => {
+    const { url, tasks } = await serve();
+    const visitor = browser(url);
+    await visitor.client.tasks.remove.mutate({ id: 1 });
+    const undo = await visitor.actionOfLastMessage();
+    let restores = 0;
+    const original = tasks.get(1);
+    if (!original) throw new Error('no task 1');
+    // Count the restores the mutation makes.
+    const watched = new Proxy(original, {
+      set(target, property, value) {
+        if (property === 'deleted' && value === false) restores += 1;
+        return Reflect.set(target, property, value);
+      },
+    });
+    tasks.set(1, watched);
+    const outcomes = await Promise.allSettled(
+      [1, 2, 3].map(() => visitor.act(undo, () => visitor.client.tasks.restore.mutate({ id: 1 }))),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(restores).toBe(1);
+  });
+
+  it("refuses another visitor's claim, and the mutation does not run in their session", async () => {
+    const { url, tasks } = await serve();
+    const owner = browser(url);
+    await owner.client.tasks.remove.mutate({ id: 1 });
+    const undo = await owner.actionOfLastMessage();
+    const other = browser(url);
+    await other.client.messages.consume.query(); // a session of its own
+    expect(other.jar.get('messages_session')).toBeDefined();
+
+    const error = await refusal(
+      other.act(undo, () => other.client.tasks.restore.mutate({ id: 1 })),
+    );
+    expect(error.data?.code).toBe('BAD_REQUEST');
+    expect(error.message).toMatch(/offered to another session or user/);
+    expect(tasks.get(1)?.deleted).toBe(true);
+    // The owner still can.
+    await owner.act(undo, () => owner.client.tasks.restore.mutate({ id: 1 }));
+    expect(tasks.get(1)?.deleted).toBe(false);
+  });
+
+  it('refuses a claim sent with no session at all, saying so', async () => {
+    const { url, tasks } = await serve();
+    const owner = browser(url);
+    await owner.client.tasks.remove.mutate({ id: 1 });
+    const undo = await owner.actionOfLastMessage();
+    const stranger = browser(url);
+
+    const error = await refusal(
+      stranger.act(undo, () => stranger.client.tasks.restore.mutate({ id: 1 })),
+    );
+    expect(error.data?.code).toBe('FORBIDDEN');
+    expect(error.message).toMatch(/carries neither/);
+    expect(tasks.get(1)?.deleted).toBe(true);
+  });
+
+  it('refuses the action, and reports why, when its use cannot be recorded', async () => {
+    const store = new MemoryStore();
+    const down: MessageStore = {
+      peek: (key) => store.peek(key),
+      commit: (key, change) => store.commit(key, change),
+      retire: (key, successor, retirement) => store.retire(key, successor, retirement),
+      markUsed: () => Promise.reject(new Error('the store is down')),
+      watch: (key, listener) => store.watch(key, listener),
+    };
+    const reported: unknown[] = [];
+    const { url, tasks } = await serve({
+      storage: serverStorage({ secret, store: down }),
+      onError: (error) => reported.push(error),
+    });
+    const visitor = browser(url);
+    await visitor.client.tasks.remove.mutate({ id: 1 });
+    const undo = await visitor.actionOfLastMessage();
+
+    const error = await refusal(
+      visitor.act(undo, () => visitor.client.tasks.restore.mutate({ id: 1 })),
+    );
+    expect(error.data?.code).toBe('PRECONDITION_FAILED');
+    expect(error.message).toMatch(/could not be recorded as used/);
+    expect(tasks.get(1)?.deleted).toBe(true);
+    expect(reported).toEqual([new Error('the store is down')]);
+  });
+
+  it('with the cookie storage, is bound to no one but still runs once per instance', async () => {
+    const { url, tasks } = await serve({ storage: cookieStorage({ secret }) });
+    const owner = browser(url);
+    await owner.client.tasks.remove.mutate({ id: 1 });
+    const undo = await owner.actionOfLastMessage();
+    const other = browser(url);
+    // The messages live in the browser: there is no session to bind the action to.
+    await other.act(undo, () => other.client.tasks.restore.mutate({ id: 1 }));
+    expect(tasks.get(1)?.deleted).toBe(false);
+    await owner.client.tasks.remove.mutate({ id: 1 });
+    const error = await refusal(
+      owner.act(undo, () => owner.client.tasks.restore.mutate({ id: 1 })),
+    );
+    expect(error.data?.code).toBe('CONFLICT');
+    expect(tasks.get(1)?.deleted).toBe(true);
+  });
+});
+
 describe('checkAction', () => {
   const signer = new Signer(secret, 'trpc-messages.action');
-  const maker = createActionMaker<TaskRouter>(signer);
+  const maker = createActionMaker<TaskRouter>();
+  const sign = createActionSigner(signer);
+  const me = 'session:me';
   const json = fc.jsonValue().map((value) => JSON.parse(JSON.stringify(value)) as unknown);
 
   it('verifies exactly the input that was signed, whatever it is', () => {
     fc.assert(
       fc.property(json, json, (signed, sent) => {
-        const action = maker({ label: 'Go', path: 'tasks.rename', input: signed as never });
+        const action = sign(
+          maker({ label: 'Go', path: 'tasks.rename', input: signed as never }),
+          me,
+        );
         const claims = [{ path: action.path, token: action.token }];
-        const check = checkAction(claims, 'tasks.rename', sent, signer);
+        const check = checkAction(claims, 'tasks.rename', sent, signer, [me]);
         const same = JSON.stringify(signed ?? null) === JSON.stringify(sent ?? null);
         expect(check.kind).toBe(same ? 'verified' : 'refused');
-        expect(checkAction(claims, 'tasks.rename', action.input, signer).kind).toBe('verified');
+        expect(checkAction(claims, 'tasks.rename', action.input, signer, [me]).kind).toBe(
+          'verified',
+        );
       }),
     );
   });
 
-  it('ignores claims of other paths: a plain call', () => {
+  it('verifies a token only for the recipient it was offered to', () => {
+    const recipient = fc.oneof(
+      fc.string().map((id) => `session:${id}`),
+      fc.string().map((id) => `user:${id}`),
+      fc.constant(''),
+    );
+    fc.assert(
+      fc.property(recipient, fc.uniqueArray(recipient, { maxLength: 3 }), (offeredTo, held) => {
+        const action = sign(
+          maker({ label: 'Undo', path: 'tasks.restore', input: { id: 1 } }),
+          offeredTo,
+        );
+        const claims = [{ path: action.path, token: action.token }];
+        const check = checkAction(claims, 'tasks.restore', { id: 1 }, signer, held);
+        expect(check.kind).toBe(held.includes(offeredTo) ? 'verified' : 'refused');
+      }),
+    );
+  });
+
+  it('gives a fresh token id each time an action is offered', () => {
     const action = maker({ label: 'Undo', path: 'tasks.restore', input: { id: 1 } });
+    const ids = new Set(Array.from({ length: 100 }, () => sign(action, me).token.split('.')[1]));
+    expect(ids.size).toBe(100);
+  });
+
+  it('ignores claims of other paths: a plain call', () => {
+    const action = sign(maker({ label: 'Undo', path: 'tasks.restore', input: { id: 1 } }), me);
     expect(
       checkAction(
         [{ path: 'tasks.restore', token: action.token }],
         'tasks.list',
         undefined,
         signer,
+        [me],
       ),
     ).toEqual({ kind: 'none' });
   });
 
   it('refuses a token with any character changed', () => {
-    const action = maker({ label: 'Undo', path: 'tasks.restore', input: { id: 1 } });
+    const action = sign(maker({ label: 'Undo', path: 'tasks.restore', input: { id: 1 } }), me);
     fc.assert(
       fc.property(
         fc.nat({ max: action.token.length - 1 }),
@@ -312,7 +494,7 @@ describe('checkAction', () => {
           const token = action.token.slice(0, at) + char + action.token.slice(at + 1);
           fc.pre(token !== action.token && /^[0-9]+\./.test(token));
           expect(
-            checkAction([{ path: action.path, token }], action.path, { id: 1 }, signer).kind,
+            checkAction([{ path: action.path, token }], action.path, { id: 1 }, signer, [me]).kind,
           ).toBe('refused');
         },
       ),

@@ -370,6 +370,8 @@ describe('a store that is down', () => {
     return {
       peek: () => Promise.reject(error),
       commit: () => Promise.reject(error),
+      retire: () => Promise.reject(error),
+      markUsed: () => Promise.reject(error),
       watch: () => () => {},
     };
   }

@@ -27,6 +27,7 @@ import {
   scriptRoundTrips,
 } from '../../fixtures/redis-commands.js';
 import { startRedisServer } from '../../fixtures/redis-server.js';
+import { sessionIdOf as idInCookie } from '../../fixtures/session-cookie.js';
 import { createTab, newTabId } from '../../fixtures/tab-client.js';
 import { browserFetch, createBrowser } from '../../fixtures/trpc-client.js';
 import { type Adapter, type RunningApp, startApp } from '../../fixtures/trpc-server.js';
@@ -210,11 +211,11 @@ async function consumeTexts(app: RunningApp, jar: CookieJar): Promise<string[]> 
   return consumed.parse(data).messages.map((m) => m.message);
 }
 
-/** The id the session cookie in `jar` carries (the cookie is `<id>.<signature>`). */
+/** The id the session cookie in `jar` carries. */
 function sessionIdOf(jar: CookieJar): string {
   const cookie = jar.get(SESSION_COOKIE);
   if (cookie === undefined) throw new Error('the browser has no session cookie');
-  return cookie.slice(0, cookie.lastIndexOf('.'));
+  return idInCookie(cookie);
 }
 
 /** The Redis list (and channel) of a recipient's messages under the default prefix. */
@@ -545,9 +546,10 @@ describe.skipIf(!redis).each(libraries)(
         `round trips: add ${scriptRoundTrips(add)}, consume ${scriptRoundTrips(consumeOne)}, ` +
           `ping ${scriptRoundTrips(ping)}`,
       );
-      expect(add).toEqual({ evalsha: 1, rpush: 1, expire: 1, publish: 1 });
-      expect(consumeOne).toEqual({ evalsha: 1, lrange: 1, del: 1 });
-      expect(consumeNone).toEqual({ evalsha: 1, lrange: 1 });
+      // Each script first reads whether its key was retired (a GET).
+      expect(add).toEqual({ evalsha: 1, get: 1, rpush: 1, expire: 1, publish: 1 });
+      expect(consumeOne).toEqual({ evalsha: 1, get: 1, lrange: 1, del: 1 });
+      expect(consumeNone).toEqual({ evalsha: 1, get: 1, lrange: 1 });
       expect(ping).toEqual({});
     });
 
@@ -637,7 +639,7 @@ describe.skipIf(!redis).each(libraries)(
       expect(await (await admin()).exists(redisKey({ sessionId: sessionIdOf(tab.jar) }))).toBe(0);
     });
 
-    it("reads two keys for a signed-in user with a session cookie: the session's and the user's, two EVALSHAs sent together", async () => {
+    it("moves a signed-in browser's visitor session to its user on its first request, then reads one key", async () => {
       const [a, b] = await twoInstances({ users: true });
       const visitor = createBrowser(a.url);
       await visitor.client.add.mutate({ text: 'Added as a visitor.' });
@@ -646,13 +648,17 @@ describe.skipIf(!redis).each(libraries)(
       const signedIn = createBrowser(b.url, 'httpBatchLink', { userId: '7', jar: visitor.jar });
 
       let consumedTexts: string[] = [];
-      const consume = await commandsDuring(async () => {
+      const first = await commandsDuring(async () => {
         consumedTexts = texts(await signedIn.client.messages.consume.query());
       });
+      const next = await commandsDuring(() => signedIn.client.messages.consume.query());
 
-      // Two keys in two Redis Cluster slots, so two scripts; Promise.all sends them at once.
-      expect(consume).toEqual({ evalsha: 2, lrange: 2, del: 2 });
-      expect(consumedTexts).toEqual(['Added as a visitor.', 'For user 7.']);
+      // The session retired (one script), its message appended to the user's (another), then
+      // the consume (a third); the session cookie is dropped.
+      expect(first.evalsha).toBe(3);
+      expect(consumedTexts).toEqual(['For user 7.', 'Added as a visitor.']);
+      expect(signedIn.jar.get(SESSION_COOKIE)).toBeUndefined();
+      expect(next).toEqual({ evalsha: 1, get: 1, lrange: 1 });
     });
 
     it("sends a script's source only when Redis lacks it: EVALSHA refused, then EVAL, then EVALSHA alone", async () => {
