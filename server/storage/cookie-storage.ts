@@ -305,6 +305,7 @@ export class CookieBackend implements Backend {
   rotate(options: RotateOptions): StoredMessage[] {
     if (options.unread === 'drop') {
       if (this.#headersFirst) throw new StreamedCookieError();
+      this.#current(); // what the browser sent, to delete it
       this.#clear();
     }
     return [];

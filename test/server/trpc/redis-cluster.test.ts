@@ -8,7 +8,9 @@ import { INFO } from '../../../shared/levels.js';
 import { closeLiveStreams, LiveStream } from '../../fixtures/live-stream.js';
 import { type ClusterNode, startRedisCluster } from '../../fixtures/redis-cluster.js';
 import { commandCounts, commandsBetween } from '../../fixtures/redis-commands.js';
+import { SESSION_COOKIE, sessionIdOf } from '../../fixtures/session-cookie.js';
 import { createTab } from '../../fixtures/tab-client.js';
+import { texts } from '../../fixtures/texts.js';
 import { createBrowser } from '../../fixtures/trpc-client.js';
 import { type RunningApp, startApp } from '../../fixtures/trpc-server.js';
 import { failOnUnhandledRejections } from '../../fixtures/unhandled-rejections.js';
@@ -151,6 +153,35 @@ describe.skipIf(!cluster).each(['ioredis', 'node-redis'] as const)(
         expect((await onB.client.messages.consume.query()).messages).toEqual([]);
         expect(await node.admin.exists(key, `${key}:leases`)).toBe(0);
       }
+    });
+
+    it('rotates a session onto another node: the old key retired on its node, what it held and what a request in flight adds moved to the new one, a copy of the old cookie reading nothing', async () => {
+      const [a, b] = [await instance(library), await instance(library)];
+      const attacker = createBrowser(a.url);
+      await attacker.client.messages.consume.query();
+      const planted = attacker.jar.get(SESSION_COOKIE) ?? '';
+      const victim = createBrowser(b.url);
+      victim.jar.set(SESSION_COOKIE, planted);
+      await victim.client.add.mutate({ text: 'Before the rotation.' });
+      const oldKey = redisKey({ sessionId: sessionIdOf(planted) });
+      // Rotate until the new session hashes to another node (two in three do).
+      let newKey = oldKey;
+      for (let tries = 0; (await nodeOf(newKey)) === (await nodeOf(oldKey)); tries++) {
+        if (tries === 20) throw new Error('twenty sessions in a row hashed to one node');
+        await victim.client.rotate.mutate();
+        newKey = redisKey({ sessionId: sessionIdOf(victim.jar.get(SESSION_COOKIE) ?? '') });
+      }
+      const inFlight = createBrowser(a.url);
+      inFlight.jar.set(SESSION_COOKIE, planted);
+      await inFlight.client.add.mutate({ text: 'Added in flight.' });
+
+      expect(await (await nodeOf(oldKey)).admin.exists(`${oldKey}:retired`)).toBe(1);
+      expect(texts(await attacker.client.messages.consume.query())).toEqual([]);
+      expect(texts(await victim.client.messages.consume.query())).toEqual([
+        'Before the rotation.',
+        'Added in flight.',
+      ]);
+      expect(await (await nodeOf(oldKey)).admin.exists(oldKey)).toBe(0);
     });
 
     it('signals live on instance A a job’s message sent through instance B, published on the key’s node alone (SPUBLISH), none of the other nodes hearing of it', async () => {
