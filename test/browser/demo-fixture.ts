@@ -3,13 +3,14 @@ import type { Browser, BrowserContext, Locator, Page, Request, Response } from '
 import { afterAll, afterEach, beforeAll, describe, expect, inject } from 'vitest';
 import { z } from 'zod';
 import { type RunningDemo, startDemo } from '../../demo/server.js';
-import { chromiumInstalled, launchChromium, onCI } from './chromium.js';
+import { onCI } from '../fixtures/ci.js';
+import { chromiumInstalled, launchChromium } from './chromium.js';
 
 /**
  * `describe` for suites that drive Chromium: skipped when it is missing (build-demo.ts says so
  * loudly), except on CI, where the run fails instead.
  */
-export const describeInBrowser = describe.skipIf(!chromiumInstalled && !onCI);
+export const describeInBrowser = describe.skipIf(!chromiumInstalled && !onCI());
 
 /** The window every page opens with (the size of the README's screenshot). */
 export const VIEWPORT = { width: 1100, height: 700 } as const;
