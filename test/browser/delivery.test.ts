@@ -107,8 +107,7 @@ describeInBrowser('delivery in Chromium: exactly once, on the mutation’s respo
       const tasks = await page.request.get(`${demo.url}/trpc/tasks`);
       const created = (await tasks.text()).includes(`"${title}"`);
       const message = `Task "${title}" created.`;
-      if (created)
-        await expect.poll(() => toastsSeen.shownIn(message), { timeout: 10_000 }).toBe(1);
+      if (created) await expect.poll(() => toastsSeen.shownIn(message)).toBe(1);
       await networkQuiet(page);
       const shown = await toastsSeen.shownIn(message);
       outcomes.push(`${latency} ms, ${navigation}: ${created ? `shown ${shown}x` : 'not created'}`);
@@ -130,7 +129,7 @@ describeInBrowser('delivery in Chromium: exactly once, on the mutation’s respo
       await page.getByRole('button', { name: 'Save and reload' }).click();
       await reloaded;
       const message = `Task "${title}" created.`;
-      await expect.poll(() => toastsSeen.shownIn(message), { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => toastsSeen.shownIn(message)).toBe(1);
       await networkQuiet(page);
       expect(await toastsSeen.shownIn(message)).toBe(1);
     }

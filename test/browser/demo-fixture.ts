@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject } from 'vitest
 import { z } from 'zod';
 import { type RunningDemo, startDemo } from '../../demo/server.js';
 import { onCI } from '../fixtures/ci.js';
+import { SHOW_TIMEOUT } from '../fixtures/show-timeout.js';
 import { chromiumInstalled, launchChromium } from './chromium.js';
 
 /**
@@ -14,9 +15,6 @@ export const describeInBrowser = describe.skipIf(!chromiumInstalled && !onCI());
 
 /** The window every page opens with (the size of the README's screenshot). */
 export const VIEWPORT = { width: 1100, height: 700 } as const;
-
-/** How long a wait for something the page should show may take before the test fails. */
-const SHOW_TIMEOUT = 10_000;
 
 /** How `openTabs` opens its tabs. */
 export interface TabsOptions {
@@ -129,7 +127,7 @@ export async function classesOf(toast: Locator): Promise<string[]> {
 
 /** Waits until `locator` matches exactly `count` elements. */
 export async function expectCount(locator: Locator, count: number): Promise<void> {
-  await expect.poll(() => locator.count(), { timeout: SHOW_TIMEOUT }).toBe(count);
+  await expect.poll(() => locator.count()).toBe(count);
 }
 
 const createAnswer = z.union([
@@ -152,7 +150,7 @@ export async function addTask(page: Page, title: string): Promise<number | undef
   if (!('result' in answer)) return undefined;
   // The page empties the field once it has taken the answer: typing the next title before
   // that would have it emptied.
-  await expect.poll(() => field.inputValue(), { timeout: SHOW_TIMEOUT }).toBe('');
+  await expect.poll(() => field.inputValue()).toBe('');
   return answer.result.data.id;
 }
 
@@ -219,7 +217,6 @@ export async function networkQuiet(page: Page, quietMs = 300): Promise<void> {
   if (!tracker) throw new Error('networkQuiet: open the page with openPage()');
   await expect
     .poll(() => tracker.inFlight === 0 && Date.now() - tracker.lastChange >= quietMs, {
-      timeout: SHOW_TIMEOUT,
       interval: 50,
     })
     .toBe(true);

@@ -2,13 +2,11 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { chromiumInstalled, launchChromium } from '../browser/chromium.js';
 import { onCI } from '../fixtures/ci.js';
+import { SHOW_TIMEOUT } from '../fixtures/show-timeout.js';
 import { type RunningNext, startNext } from './next-app.js';
 
 /** `describe` for suites that drive Chromium: skipped when it is missing, except on CI. */
 export const describeInBrowser = describe.skipIf(!chromiumInstalled && !onCI());
-
-/** How long a wait for something the page should show may take before the test fails. */
-const SHOW_TIMEOUT = 15_000;
 
 /** The example served by next, and a Chromium visiting it: one per test file. */
 export interface ExampleInBrowser {
