@@ -6,11 +6,10 @@ import {
   networkQuiet,
   openLiveStreams,
   recipientOf,
-  textsShown,
-  timesShown,
   toastsWith,
   useDemoInBrowser,
 } from './demo-fixture.js';
+import { textsShown, timesShown } from './toasts-shown.js';
 
 /**
  * The procedures of the page's tRPC requests from now on, one entry per HTTP request, but its

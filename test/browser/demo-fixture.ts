@@ -6,6 +6,7 @@ import { type RunningDemo, startDemo } from '../../demo/server.js';
 import { onCI } from '../fixtures/ci.js';
 import { SHOW_TIMEOUT } from '../fixtures/show-timeout.js';
 import { chromiumInstalled, launchChromium } from './chromium.js';
+import { recordToastsShown } from './toasts-shown.js';
 
 /**
  * `describe` for suites that drive Chromium: skipped when it is missing (build-demo.ts says so
@@ -72,7 +73,7 @@ export function useDemoInBrowser(): DemoInBrowser {
   const openIn = async (context: BrowserContext, options: TabsOptions = {}) => {
     const page = await context.newPage();
     trackRequests(page);
-    await page.addInitScript(recordToasts, SHOWN_KEY);
+    await recordToastsShown(page);
     // Settled once the on-mount consume (batched with the task list) has answered.
     const consumed = nextAnswer(page, 'messages.consume');
     await page.goto(url, { waitUntil: 'load' });
@@ -113,76 +114,6 @@ export function toasts(page: Page): Locator {
 /** The toasts whose text contains `text`. */
 export function toastsWith(page: Page, text: string): Locator {
   return toasts(page).filter({ hasText: text });
-}
-
-/** One toast a tab showed: in which of its documents, and each text it showed, in order. */
-export interface ShownToast {
-  /** 0 for the document the tab opened with, 1 for the next (a reload, a navigation), … */
-  readonly document: number;
-  readonly texts: readonly string[];
-}
-
-/** Where `recordToasts` keeps what it saw: the tab's sessionStorage, which outlives a reload. */
-const SHOWN_KEY = 'trpc-messages-tests:toasts';
-
-/**
- * Records, in the page, every toast each document of the tab puts in the DOM and every text it
- * shows, written at once (a document that leaves the next moment loses nothing). Installed on
- * every page the fixture opens, before the page's own scripts. Self-contained: it runs in the
- * page.
- */
-function recordToasts(key: string): void {
-  // The blank page a new tab starts on has no storage of its own.
-  if (location.origin === 'null') return;
-  const saved: { documents: number; toasts: { document: number; texts: string[] }[] } = JSON.parse(
-    sessionStorage.getItem(key) ?? '{"documents":0,"toasts":[]}',
-  );
-  const thisDocument = saved.documents++;
-  sessionStorage.setItem(key, JSON.stringify(saved));
-  const seen = new WeakMap<Element, { document: number; texts: string[] }>();
-  new MutationObserver(() => {
-    let changed = false;
-    for (const element of document.querySelectorAll('li[data-sonner-toast]')) {
-      let toast = seen.get(element);
-      if (toast === undefined) {
-        toast = { document: thisDocument, texts: [] };
-        seen.set(element, toast);
-        saved.toasts.push(toast);
-      }
-      const text = element.textContent ?? '';
-      if (text === '' || toast.texts.at(-1) === text) continue;
-      toast.texts.push(text);
-      changed = true;
-    }
-    if (changed) sessionStorage.setItem(key, JSON.stringify(saved));
-  }).observe(document, { subtree: true, childList: true, characterData: true });
-}
-
-const shownSchema = z.object({
-  toasts: z.array(z.object({ document: z.number(), texts: z.array(z.string()) })),
-});
-
-/**
- * Every toast the tab has shown since the fixture opened it, across reloads and navigations,
- * oldest first, including those that have left the screen since (success and info toasts close
- * after 4 s, long before a slow test looks): what to count on, where the DOM tells only what is
- * on screen now.
- */
-export async function toastsShown(page: Page): Promise<ShownToast[]> {
-  const saved = await page.evaluate((key) => sessionStorage.getItem(key), SHOWN_KEY);
-  const { toasts } = shownSchema.parse(JSON.parse(saved ?? '{"toasts":[]}'));
-  return toasts.filter((toast) => toast.texts.length > 0);
-}
-
-/** The last text of every toast the tab has shown (see `toastsShown`), oldest first. */
-export async function textsShown(page: Page): Promise<string[]> {
-  return (await toastsShown(page)).map((toast) => toast.texts.at(-1) ?? '');
-}
-
-/** How many of the toasts the tab has shown (see `toastsShown`) had a text containing `text`. */
-export async function timesShown(page: Page, text: string): Promise<number> {
-  const shown = await toastsShown(page);
-  return shown.filter((toast) => toast.texts.some((t) => t.includes(text))).length;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { describeInBrowser, toastsShown, toastsWith, useDemoInBrowser } from './demo-fixture.js';
+import { describeInBrowser, toastsWith, useDemoInBrowser } from './demo-fixture.js';
+import { toastsShown } from './toasts-shown.js';
 
 describeInBrowser('a background job’s progress, in Chromium', () => {
   const demo = useDemoInBrowser();

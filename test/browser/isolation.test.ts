@@ -5,11 +5,11 @@ import {
   networkQuiet,
   nextAnswer,
   taskTitles,
-  textsShown,
   toasts,
   toastsWith,
   useDemoInBrowser,
 } from './demo-fixture.js';
+import { textsShown } from './toasts-shown.js';
 
 describeInBrowser('two users of the demo, in Chromium', () => {
   const demo = useDemoInBrowser();

@@ -8,12 +8,11 @@ import {
   holdToasts,
   networkQuiet,
   nextAnswer,
-  timesShown,
   toasts,
-  toastsShown,
   toastsWith,
   useDemoInBrowser,
 } from './demo-fixture.js';
+import { timesShown, toastsShown } from './toasts-shown.js';
 
 describeInBrowser('the demo’s toasts, in Chromium', () => {
   const demo = useDemoInBrowser();

@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { CHROMIUM_PATH, chromiumInstalled, MISSING_CHROMIUM } from '../browser/chromium.js';
 import { onCI } from '../fixtures/ci.js';
 import { EXAMPLE_DIR, NEXT_BIN, nextEnvironment } from './next-app.js';
+import { undoSourceEdit } from './source-edit.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,6 +35,8 @@ export default async function buildExample(_project: TestProject): Promise<void>
     );
     return;
   }
+  // A run killed during the dev test left its edit of the example's source: take it out.
+  await undoSourceEdit();
   await rm(PACKAGE_DIR, { recursive: true, force: true });
   await mkdir(PACKAGE_DIR, { recursive: true });
   await run('node', [
