@@ -17,6 +17,12 @@ export const describeInBrowser = describe.skipIf(!chromiumInstalled && !onCI());
 /** The window every page opens with (the size of the README's screenshot). */
 export const VIEWPORT = { width: 1100, height: 700 } as const;
 
+/** How `openPage` opens its page. */
+export interface PageOptions {
+  /** The window's size (default: VIEWPORT). */
+  readonly viewport?: { readonly width: number; readonly height: number };
+}
+
 /** How `openTabs` opens its tabs. */
 export interface TabsOptions {
   /**
@@ -33,7 +39,7 @@ export interface DemoInBrowser {
   /** The demo's messages kit, to send as a job would. */
   readonly messages: RunningDemo['messages'];
   /** Opens the demo in a new browser context (a new cookie jar: a new user), settled. */
-  openPage(): Promise<Page>;
+  openPage(options?: PageOptions): Promise<Page>;
   /** Opens the demo in `count` tabs of one new browser context (one user), each settled. */
   openTabs(count: number, options?: TabsOptions): Promise<Page[]>;
 }
@@ -63,9 +69,9 @@ export function useDemoInBrowser(): DemoInBrowser {
     await demo?.close();
   });
 
-  const newContext = async () => {
+  const newContext = async (viewport: PageOptions['viewport'] = VIEWPORT) => {
     if (!browser) throw new Error('useDemoInBrowser: open pages inside a test');
-    const context = await browser.newContext({ viewport: VIEWPORT });
+    const context = await browser.newContext({ viewport });
     contexts.push(context);
     context.setDefaultTimeout(SHOW_TIMEOUT);
     return context;
@@ -94,8 +100,8 @@ export function useDemoInBrowser(): DemoInBrowser {
       if (!demo) throw new Error('useDemoInBrowser: the demo starts in beforeAll');
       return demo.messages;
     },
-    async openPage() {
-      return openIn(await newContext());
+    async openPage(options = {}) {
+      return openIn(await newContext(options.viewport));
     },
     async openTabs(count, options = {}) {
       const context = await newContext();
