@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { SHOW_TIMEOUT } from './test/fixtures/show-timeout.js';
 
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -15,6 +16,9 @@ export default defineConfig({
   },
   test: {
     testTimeout: 20_000,
+    // Vitest's default is 1 s, which a page's render or a loopback round trip can exceed on a
+    // loaded machine; a poll that succeeds returns as soon as it does.
+    expect: { poll: { timeout: SHOW_TIMEOUT } },
     projects: [
       {
         extends: true,

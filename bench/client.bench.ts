@@ -11,7 +11,6 @@ import { mutationSettled } from '../client/consume-triggers.js';
 import { messagesFor } from '../client/messages-for.js';
 import { messagesLink } from '../client/messages-link.js';
 import { createDemoApi, type DemoRouter } from '../demo/api/router.js';
-import { serverStorage } from '../server/storage/server-storage.js';
 
 /** What the kit's client code weighs: the whole, and each source file's share. */
 export interface ClientBundleSize {
@@ -64,7 +63,7 @@ export async function clientBundleBytes(): Promise<ClientBundleSize> {
  */
 export async function requestsPerFlashingMutation(withLink: boolean): Promise<number> {
   const page = installWindow();
-  const api = createDemoApi(serverStorage({ secret: 'benchmark-secret-of-at-least-32-chars' }));
+  const api = createDemoApi({ secret: 'benchmark-secret-of-at-least-32-chars' });
   const server = createServer(
     createHTTPHandler({ router: api.router, createContext: api.createContext }),
   );

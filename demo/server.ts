@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import sirv from 'sirv';
-import type { Storage } from 'trpc-messages/server';
+import type { Secret, Storage } from 'trpc-messages/server';
 import { createDemoApi } from './api/router.js';
+import { demoSecret } from './secret.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -20,6 +21,8 @@ export interface DemoOptions {
   readonly pageDir?: string;
   /** Where messages are kept (default: the embedded memory store). */
   readonly storage?: Storage;
+  /** What signs the session cookie and the Undo actions (default: the kit's, MESSAGES_SECRET). */
+  readonly secret?: Secret;
 }
 
 /** A running demo. */
@@ -33,7 +36,10 @@ export interface RunningDemo {
 
 /** Starts the demo: the tRPC API at /trpc and the page, from one Node process. */
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
-  const api = createDemoApi(options.storage);
+  const api = createDemoApi({
+    ...(options.storage ? { storage: options.storage } : {}),
+    ...(options.secret ? { secret: options.secret } : {}),
+  });
   const trpc = createHTTPHandler({
     router: api.router,
     createContext: api.createContext,
@@ -81,21 +87,30 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   };
 }
 
-/** The storage the command line asks for: Redis when REDIS_URL is set, else the embedded default. */
-async function storageFromEnvironment(): Promise<Storage | undefined> {
+/**
+ * The storage the command line asks for: Redis when REDIS_URL is set (its session cookie signed
+ * with `secret`), else the embedded default.
+ */
+async function storageFromEnvironment(secret: Secret): Promise<Storage | undefined> {
   const url = process.env.REDIS_URL;
   if (!url) return undefined;
   const { Redis } = await import('ioredis');
   const { RedisStore, serverStorage } = await import('trpc-messages/server');
-  return serverStorage({ store: new RedisStore({ client: new Redis(url) }) });
+  return serverStorage({ store: new RedisStore({ client: new Redis(url) }), secret });
 }
 
+// The command line (`npm start`, in production mode, and `npm run dev`): PORT, REDIS_URL,
+// MESSAGES_SECRET, and DEMO_PAGE_DIR for a page built elsewhere than demo/dist.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const storage = await storageFromEnvironment();
+  const secret = demoSecret();
+  const storage = await storageFromEnvironment(secret);
+  const pageDir = process.env.DEMO_PAGE_DIR;
   const demo = await startDemo({
     port: Number(process.env.PORT ?? 3000),
     dev: process.argv.includes('--dev'),
+    secret,
     ...(storage ? { storage } : {}),
+    ...(pageDir ? { pageDir } : {}),
   });
   console.log(`trpc-messages demo: ${demo.url} (messages in ${storage ? 'Redis' : 'memory'})`);
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { initTRPC } from '@trpc/server';
 import { DEBUG, type Translation } from 'trpc-messages';
-import { createMessages, type Storage } from 'trpc-messages/server';
+import { createMessages, type Secret, type Storage } from 'trpc-messages/server';
 import { z } from 'zod';
 import { t } from '../catalog.js';
 import { NOTICE, tags } from '../tags.js';
@@ -12,9 +12,22 @@ import { TaskBoards } from './task-boards.js';
 /** How long a deleted task's Undo is offered, in ms. */
 const UNDO_MS = 15_000;
 
+/** How the demo's API keeps and signs its messages. */
+export interface DemoApiOptions {
+  /** Where messages are kept (default: the embedded memory store). */
+  readonly storage?: Storage;
+  /** What signs the session cookie and the Undo actions (default: the kit's, MESSAGES_SECRET). */
+  readonly secret?: Secret;
+}
+
 /** Builds the demo's API: the messages kit, the visitors' boards, and the router the page calls. */
-export function createDemoApi(storage?: Storage) {
-  const messages = createMessages({ tags, catalog: t, ...(storage ? { storage } : {}) });
+export function createDemoApi({ storage, secret }: DemoApiOptions = {}) {
+  const messages = createMessages({
+    tags,
+    catalog: t,
+    ...(storage ? { storage } : {}),
+    ...(secret ? { secret } : {}),
+  });
   const boards = new TaskBoards();
   const action = messages.actions<typeof router>();
 

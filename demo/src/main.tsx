@@ -6,6 +6,7 @@ import { Toaster } from 'trpc-messages/client';
 import { App } from './App.js';
 import { followLanguageInDocument, useTranslate } from './i18n.js';
 import { useTheme } from './theme.js';
+import { useToastPosition } from './toast-position.js';
 import { createClient, trpc } from './trpc.js';
 import './styles.css';
 
@@ -15,6 +16,7 @@ function Root() {
     createClient(() => void queryClient.invalidateQueries({ queryKey: getQueryKey(trpc.tasks) })),
   );
   const { theme } = useTheme();
+  const position = useToastPosition();
   // A message given by key, in the page's language (toasts on screen follow a switch); the
   // server's English text for a key the page's catalogs lack.
   const translate = useTranslate('messages');
@@ -22,7 +24,14 @@ function Root() {
     <trpc.Provider client={trpcClient} queryClient={queryClient}>
       <QueryClientProvider client={queryClient}>
         <App />
-        <Toaster client={trpcClient} live expand theme={theme} translate={translate} />
+        <Toaster
+          client={trpcClient}
+          live
+          expand
+          position={position}
+          theme={theme}
+          translate={translate}
+        />
       </QueryClientProvider>
     </trpc.Provider>
   );

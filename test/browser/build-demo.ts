@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
-import { CHROMIUM_PATH, chromiumInstalled, MISSING_CHROMIUM, onCI } from './chromium.js';
+import { onCI } from '../fixtures/ci.js';
+import { CHROMIUM_PATH, chromiumInstalled, MISSING_CHROMIUM } from './chromium.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,14 +24,14 @@ export default async function buildDemo(
   project: TestProject,
 ): Promise<(() => Promise<void>) | undefined> {
   if (!chromiumInstalled) {
-    if (onCI) throw new Error(`trpc-messages browser tests: ${MISSING_CHROMIUM} (CI is set).`);
+    if (onCI()) throw new Error(`trpc-messages browser tests: ${MISSING_CHROMIUM} (CI is set).`);
     console.warn(
       [
         '',
         '!'.repeat(78),
         `!! Browser tests SKIPPED: ${CHROMIUM_PATH} is missing.`,
         '!! Install Chromium to run them: apt-get install chromium',
-        '!! (With CI=true a missing Chromium fails the run.)',
+        '!! (With CI=true or CI=1 a missing Chromium fails the run.)',
         '!'.repeat(78),
         '',
       ].join('\n'),

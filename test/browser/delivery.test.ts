@@ -3,15 +3,13 @@ import { expect, it } from 'vitest';
 import {
   addTask,
   describeInBrowser,
-  expectCount,
   networkQuiet,
-  nextAnswer,
   openLiveStreams,
   recipientOf,
-  toasts,
   toastsWith,
   useDemoInBrowser,
 } from './demo-fixture.js';
+import { textsShown, timesShown } from './toasts-shown.js';
 
 /**
  * The procedures of the page's tRPC requests from now on, one entry per HTTP request, but its
@@ -25,35 +23,6 @@ function recordCalls(page: Page): string[][] {
     calls.push(pathname.slice('/trpc/'.length).split(','));
   });
   return calls;
-}
-
-/** The texts of the toasts on `page` now. */
-const toastTextsOf = (page: Page) => toasts(page).allTextContents();
-
-/**
- * Records, in the tab's sessionStorage (written at once, so a document that leaves the next
- * moment loses nothing), the text of every toast each document of `page` puts in the DOM.
- * `shownIn` then tells in how many documents a text was on screen: once, for a message seen once.
- */
-async function recordToastsAcrossNavigations(page: Page) {
-  await page.addInitScript(() => {
-    const reported = new Set<string>();
-    new MutationObserver(() => {
-      for (const toast of document.querySelectorAll('li[data-sonner-toast]')) {
-        const text = toast.textContent ?? '';
-        if (!text || reported.has(text)) continue;
-        reported.add(text);
-        const seen: unknown = JSON.parse(sessionStorage.getItem('test:toasts') ?? '[]');
-        sessionStorage.setItem('test:toasts', JSON.stringify([...(seen as string[]), text]));
-      }
-    }).observe(document, { subtree: true, childList: true, characterData: true });
-  });
-  return {
-    async shownIn(text: string): Promise<number> {
-      const seen = await page.evaluate(() => sessionStorage.getItem('test:toasts') ?? '[]');
-      return (JSON.parse(seen) as string[]).filter((t) => t === text).length;
-    },
-  };
 }
 
 describeInBrowser('delivery in Chromium: exactly once, on the mutation’s response', () => {
@@ -75,10 +44,6 @@ describeInBrowser('delivery in Chromium: exactly once, on the mutation’s respo
     annotate,
   }) => {
     const page = await demo.openPage();
-    const toastsSeen = await recordToastsAcrossNavigations(page);
-    const consumed = nextAnswer(page, 'messages.consume');
-    await page.reload({ waitUntil: 'load' });
-    await consumed;
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
     const outcomes: string[] = [];
@@ -107,10 +72,9 @@ describeInBrowser('delivery in Chromium: exactly once, on the mutation’s respo
       const tasks = await page.request.get(`${demo.url}/trpc/tasks`);
       const created = (await tasks.text()).includes(`"${title}"`);
       const message = `Task "${title}" created.`;
-      if (created)
-        await expect.poll(() => toastsSeen.shownIn(message), { timeout: 10_000 }).toBe(1);
+      if (created) await expect.poll(() => timesShown(page, message)).toBe(1);
       await networkQuiet(page);
-      const shown = await toastsSeen.shownIn(message);
+      const shown = await timesShown(page, message);
       outcomes.push(`${latency} ms, ${navigation}: ${created ? `shown ${shown}x` : 'not created'}`);
       expect(shown, outcomes.join('; ')).toBe(created ? 1 : 0);
     }
@@ -119,10 +83,6 @@ describeInBrowser('delivery in Chromium: exactly once, on the mutation’s respo
 
   it('shows the message of the demo’s Save and reload once, on the page that loads next', async () => {
     const page = await demo.openPage();
-    const toastsSeen = await recordToastsAcrossNavigations(page);
-    const consumed = nextAnswer(page, 'messages.consume');
-    await page.reload({ waitUntil: 'load' });
-    await consumed;
     for (const attempt of [1, 2, 3]) {
       const title = `Saved before reload ${attempt}`;
       await page.getByLabel('New task').fill(title);
@@ -130,9 +90,9 @@ describeInBrowser('delivery in Chromium: exactly once, on the mutation’s respo
       await page.getByRole('button', { name: 'Save and reload' }).click();
       await reloaded;
       const message = `Task "${title}" created.`;
-      await expect.poll(() => toastsSeen.shownIn(message), { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => timesShown(page, message)).toBe(1);
       await networkQuiet(page);
-      expect(await toastsSeen.shownIn(message)).toBe(1);
+      expect(await timesShown(page, message)).toBe(1);
     }
   });
 
@@ -144,7 +104,7 @@ describeInBrowser('delivery in Chromium: exactly once, on the mutation’s respo
     }
     await Promise.all(tabs.map((tab) => networkQuiet(tab)));
     for (const [index, tab] of tabs.entries()) {
-      expect(await toastTextsOf(tab)).toEqual([`Task "From tab ${index}" created.`]);
+      expect(await textsShown(tab)).toEqual([`Task "From tab ${index}" created.`]);
     }
   });
 
@@ -168,7 +128,7 @@ describeInBrowser('delivery in Chromium: exactly once, on the mutation’s respo
     await toastsWith(looked, 'Your report is ready.').waitFor();
     await Promise.all(tabs.map((tab) => networkQuiet(tab)));
     for (const tab of tabs) {
-      await expectCount(toastsWith(tab, 'Your report is ready.'), tab === looked ? 1 : 0);
+      expect(await timesShown(tab, 'Your report is ready.')).toBe(tab === looked ? 1 : 0);
     }
   });
 

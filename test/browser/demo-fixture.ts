@@ -3,20 +3,26 @@ import type { Browser, BrowserContext, Locator, Page, Request, Response } from '
 import { afterAll, afterEach, beforeAll, describe, expect, inject } from 'vitest';
 import { z } from 'zod';
 import { type RunningDemo, startDemo } from '../../demo/server.js';
+import { onCI } from '../fixtures/ci.js';
 import { sessionIdOf } from '../fixtures/session-cookie.js';
-import { chromiumInstalled, launchChromium, onCI } from './chromium.js';
+import { SHOW_TIMEOUT } from '../fixtures/show-timeout.js';
+import { chromiumInstalled, launchChromium } from './chromium.js';
+import { recordToastsShown } from './toasts-shown.js';
 
 /**
  * `describe` for suites that drive Chromium: skipped when it is missing (build-demo.ts says so
  * loudly), except on CI, where the run fails instead.
  */
-export const describeInBrowser = describe.skipIf(!chromiumInstalled && !onCI);
+export const describeInBrowser = describe.skipIf(!chromiumInstalled && !onCI());
 
 /** The window every page opens with (the size of the README's screenshot). */
 export const VIEWPORT = { width: 1100, height: 700 } as const;
 
-/** How long a wait for something the page should show may take before the test fails. */
-const SHOW_TIMEOUT = 10_000;
+/** How `openPage` opens its page. */
+export interface PageOptions {
+  /** The window's size (default: VIEWPORT). */
+  readonly viewport?: { readonly width: number; readonly height: number };
+}
 
 /** How `openTabs` opens its tabs. */
 export interface TabsOptions {
@@ -34,7 +40,7 @@ export interface DemoInBrowser {
   /** The demo's messages kit, to send as a job would. */
   readonly messages: RunningDemo['messages'];
   /** Opens the demo in a new browser context (a new cookie jar: a new user), settled. */
-  openPage(): Promise<Page>;
+  openPage(options?: PageOptions): Promise<Page>;
   /** Opens the demo in `count` tabs of one new browser context (one user), each settled. */
   openTabs(count: number, options?: TabsOptions): Promise<Page[]>;
 }
@@ -64,9 +70,9 @@ export function useDemoInBrowser(): DemoInBrowser {
     await demo?.close();
   });
 
-  const newContext = async () => {
+  const newContext = async (viewport: PageOptions['viewport'] = VIEWPORT) => {
     if (!browser) throw new Error('useDemoInBrowser: open pages inside a test');
-    const context = await browser.newContext({ viewport: VIEWPORT });
+    const context = await browser.newContext({ viewport });
     contexts.push(context);
     context.setDefaultTimeout(SHOW_TIMEOUT);
     return context;
@@ -74,6 +80,7 @@ export function useDemoInBrowser(): DemoInBrowser {
   const openIn = async (context: BrowserContext, options: TabsOptions = {}) => {
     const page = await context.newPage();
     trackRequests(page);
+    await recordToastsShown(page);
     // Settled once the on-mount consume (batched with the task list) has answered.
     const consumed = nextAnswer(page, 'messages.consume');
     await page.goto(url, { waitUntil: 'load' });
@@ -94,8 +101,8 @@ export function useDemoInBrowser(): DemoInBrowser {
       if (!demo) throw new Error('useDemoInBrowser: the demo starts in beforeAll');
       return demo.messages;
     },
-    async openPage() {
-      return openIn(await newContext());
+    async openPage(options = {}) {
+      return openIn(await newContext(options.viewport));
     },
     async openTabs(count, options = {}) {
       const context = await newContext();
@@ -116,6 +123,16 @@ export function toastsWith(page: Page, text: string): Locator {
   return toasts(page).filter({ hasText: text });
 }
 
+/**
+ * Keeps the toasts on screen: rests the pointer on the newest toast, which holds every toast's
+ * timer (sonner pauses them while the pointer is over the toasts, as for a reader). New toasts
+ * come in where the pointer is, so it stays over them; act with the keyboard from then on, as a
+ * click moves the pointer away.
+ */
+export async function holdToasts(page: Page): Promise<void> {
+  await toasts(page).first().hover();
+}
+
 /** The titles on the page's task list, newest first, once the list has loaded. */
 export async function taskTitles(page: Page): Promise<string[]> {
   await page.locator('.task-list[aria-busy="false"]').waitFor();
@@ -129,7 +146,7 @@ export async function classesOf(toast: Locator): Promise<string[]> {
 
 /** Waits until `locator` matches exactly `count` elements. */
 export async function expectCount(locator: Locator, count: number): Promise<void> {
-  await expect.poll(() => locator.count(), { timeout: SHOW_TIMEOUT }).toBe(count);
+  await expect.poll(() => locator.count()).toBe(count);
 }
 
 const createAnswer = z.union([
@@ -152,7 +169,7 @@ export async function addTask(page: Page, title: string): Promise<number | undef
   if (!('result' in answer)) return undefined;
   // The page empties the field once it has taken the answer: typing the next title before
   // that would have it emptied.
-  await expect.poll(() => field.inputValue(), { timeout: SHOW_TIMEOUT }).toBe('');
+  await expect.poll(() => field.inputValue()).toBe('');
   return answer.result.data.id;
 }
 
@@ -218,7 +235,6 @@ export async function networkQuiet(page: Page, quietMs = 300): Promise<void> {
   if (!tracker) throw new Error('networkQuiet: open the page with openPage()');
   await expect
     .poll(() => tracker.inFlight === 0 && Date.now() - tracker.lastChange >= quietMs, {
-      timeout: SHOW_TIMEOUT,
       interval: 50,
     })
     .toBe(true);

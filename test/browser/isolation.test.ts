@@ -9,6 +9,7 @@ import {
   toastsWith,
   useDemoInBrowser,
 } from './demo-fixture.js';
+import { textsShown } from './toasts-shown.js';
 
 describeInBrowser('two users of the demo, in Chromium', () => {
   const demo = useDemoInBrowser();
@@ -26,14 +27,15 @@ describeInBrowser('two users of the demo, in Chromium', () => {
     await toastsWith(bob, fromBob).waitFor();
 
     await Promise.all([networkQuiet(alice), networkQuiet(bob)]);
-    expect(await toasts(alice).allTextContents()).toEqual([fromAlice]);
-    expect(await toasts(bob).allTextContents()).toEqual([fromBob]);
+    expect(await textsShown(alice)).toEqual([fromAlice]);
+    expect(await textsShown(bob)).toEqual([fromBob]);
 
     const consumed = nextAnswer(bob, 'messages.consume');
     await bob.reload({ waitUntil: 'load' });
     await consumed;
     await networkQuiet(bob);
     expect(await toasts(bob).count()).toBe(0);
+    expect(await textsShown(bob)).toEqual([fromBob]);
   });
 
   it('shows each visitor only their own tasks, before and after a reload', async () => {

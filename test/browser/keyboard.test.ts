@@ -3,6 +3,7 @@ import {
   addTask,
   describeInBrowser,
   expectCount,
+  holdToasts,
   toastsWith,
   useDemoInBrowser,
 } from './demo-fixture.js';
@@ -12,11 +13,13 @@ describeInBrowser('the toasts from the keyboard, in Chromium', () => {
 
   it('dismisses the focused toast with Escape, focus going to the next toast, then back to the page, never to <body>', async () => {
     const page = await demo.openPage();
-    await addTask(page, 'First');
-    await addTask(page, 'Second');
     const first = toastsWith(page, 'Task "First" created.');
     const second = toastsWith(page, 'Task "Second" created.');
+    await addTask(page, 'First');
     await first.waitFor();
+    // The pointer over the toasts holds their timers: none leaves by itself mid-test.
+    await holdToasts(page);
+    await addTask(page, 'Second');
     await second.waitFor();
     const focused = () =>
       page.evaluate(() => {
@@ -25,8 +28,6 @@ describeInBrowser('the toasts from the keyboard, in Chromium', () => {
         return element.closest('[data-sonner-toast]')?.textContent ?? element.tagName;
       });
 
-    // The pointer over the toasts holds their timers: none leaves by itself mid-test.
-    await first.hover();
     // Into the toasts from the new-task field, as a keyboard user would come.
     await page.getByLabel('New task').focus();
     await first.focus();

@@ -5,12 +5,14 @@ import {
   classesOf,
   describeInBrowser,
   expectCount,
+  holdToasts,
   networkQuiet,
   nextAnswer,
   toasts,
   toastsWith,
   useDemoInBrowser,
 } from './demo-fixture.js';
+import { timesShown, toastsShown } from './toasts-shown.js';
 
 describeInBrowser('the demo’s toasts, in Chromium', () => {
   const demo = useDemoInBrowser();
@@ -28,6 +30,7 @@ describeInBrowser('the demo’s toasts, in Chromium', () => {
     await consumed;
     await networkQuiet(page);
     expect(await toasts(page).count()).toBe(0);
+    expect(await timesShown(page, 'Task "Buy oat milk" created.')).toBe(1);
   });
 
   it('shows the validation error of an empty title as an alert toast', async () => {
@@ -64,9 +67,12 @@ describeInBrowser('the demo’s toasts, in Chromium', () => {
     const title = '<img src=x onerror=alert(1)>';
     await addTask(page, title);
 
-    await toastsWith(page, `Task "${title}" created.`).waitFor();
+    const toast = toastsWith(page, `Task "${title}" created.`);
+    await toast.waitFor();
+    // Held on screen, so that what it rendered is still there to look at.
+    await holdToasts(page);
     await networkQuiet(page);
-    expect(await toasts(page).locator('img').count()).toBe(0);
+    expect(await toast.locator('img').count()).toBe(0);
     expect(await page.locator('img').count()).toBe(0);
     expect(dialogs).toEqual([]);
   });
@@ -76,11 +82,11 @@ describeInBrowser('the demo’s toasts, in Chromium', () => {
     await page.getByRole('button', { name: 'Add five at once' }).click();
 
     for (const title of FIVE_TASKS)
-      await expectCount(toastsWith(page, `Task "${title}" created.`), 1);
+      await expect.poll(() => timesShown(page, `Task "${title}" created.`)).toBe(1);
     await networkQuiet(page);
     for (const title of FIVE_TASKS)
-      await expectCount(toastsWith(page, `Task "${title}" created.`), 1);
-    expect(await toasts(page).count()).toBe(5);
+      expect(await timesShown(page, `Task "${title}" created.`)).toBe(1);
+    expect(await toastsShown(page)).toHaveLength(5);
   });
 
   it('loses and doubles no toast when two buttons are clicked in quick succession', async () => {
@@ -88,15 +94,14 @@ describeInBrowser('the demo’s toasts, in Chromium', () => {
     await page.getByRole('button', { name: 'Add five at once' }).click();
     await page.getByRole('button', { name: 'Remind me (custom level)' }).click();
 
-    const reminder = toastsWith(page, 'Open tasks:');
-    await expectCount(reminder, 1);
+    const shown = (text: string) => timesShown(page, text);
+    await expect.poll(() => shown('Open tasks:')).toBe(1);
     for (const title of FIVE_TASKS)
-      await expectCount(toastsWith(page, `Task "${title}" created.`), 1);
+      await expect.poll(() => shown(`Task "${title}" created.`)).toBe(1);
     await networkQuiet(page);
-    await expectCount(reminder, 1);
-    for (const title of FIVE_TASKS)
-      await expectCount(toastsWith(page, `Task "${title}" created.`), 1);
-    expect(await toasts(page).count()).toBe(6);
+    expect(await shown('Open tasks:')).toBe(1);
+    for (const title of FIVE_TASKS) expect(await shown(`Task "${title}" created.`)).toBe(1);
+    expect(await toastsShown(page)).toHaveLength(6);
   });
 
   it('styles a custom level’s toast with its tag', async () => {
@@ -122,6 +127,6 @@ describeInBrowser('the demo’s toasts, in Chromium', () => {
     const withoutDebug = await addTask(page, 'Do not debug me');
     await toastsWith(page, 'Task "Do not debug me" created.').waitFor();
     await networkQuiet(page);
-    expect(await toastsWith(page, `Task ${withoutDebug} stored;`).count()).toBe(0);
+    expect(await timesShown(page, `Task ${withoutDebug} stored;`)).toBe(0);
   });
 });

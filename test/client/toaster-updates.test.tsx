@@ -1,14 +1,17 @@
 import '../fixtures/dom.js';
-import { act, cleanup, waitFor, within } from '@testing-library/react';
+import { act, cleanup, within } from '@testing-library/react';
 import { toast } from 'sonner';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { messagesFor } from '../../client/messages-for.js';
 import { startToastAppForFile } from '../fixtures/toast-app.js';
 import {
   messageText,
+  pumpUntil,
   quiet,
   renderToaster,
+  settle,
   toastElements,
+  toastShowing,
   toastWith,
 } from '../fixtures/toaster-page.js';
 
@@ -84,19 +87,30 @@ describe('the count of a repeated message', () => {
 
 describe('the timer of a toast that updates', () => {
   it('starts again when a repeat arrives', async () => {
-    const { client } = server().browser();
-    renderToaster(client, { durations: { success: 1000 } });
-    await act(() => client.repeat.mutate({ text: 'Again.', times: 1 }));
-    const again = await toastWith('Again.');
-    await act(() => new Promise((resolve) => setTimeout(resolve, 500)));
+    // The toasts' clock is the test's: it moves only when told, however slow the machine is.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const { client } = server().browser();
+      renderToaster(client, { durations: { success: 1000 } });
+      await settle(client.repeat.mutate({ text: 'Again.', times: 1 }));
+      const again = await pumpUntil(() => toastShowing('Again.'));
+      act(() => vi.advanceTimersByTime(500));
 
-    await act(() => client.repeat.mutate({ text: 'Again.', times: 1 }));
-    await act(() => new Promise((resolve) => setTimeout(resolve, 600)));
+      await settle(client.repeat.mutate({ text: 'Again.', times: 1 }));
+      await pumpUntil(() => (badgeOf(again)?.textContent === '×2 (2 times)' ? true : undefined));
+      act(() => vi.advanceTimersByTime(600));
 
-    // Over 1100 ms after it first showed, past its 1000: still there, counted, as its timer restarted.
-    expect(toastElements()).toEqual([again]);
-    expect(badgeOf(again)?.textContent).toBe('×2 (2 times)');
-    await waitFor(() => expect(toastElements()).toEqual([]), { timeout: 3000 });
+      // 1100 ms after it first showed, past its 1000: still there, not leaving, as its timer
+      // restarted with the repeat.
+      expect(again.dataset.removed).toBe('false');
+      act(() => vi.advanceTimersByTime(400));
+      // Its 1000 ms since the repeat are over: it leaves, and is gone once it has slid out.
+      expect(again.dataset.removed).toBe('true');
+      act(() => vi.advanceTimersByTime(200));
+      expect(toastElements()).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -23,6 +23,13 @@ afterEach(() => {
   toast.dismiss();
 });
 
+/**
+ * Durations that keep the toasts on screen for as long as a test counts them: info and success
+ * toasts leave after 4 s by default, which a loaded machine can reach between a toast's showing
+ * and the count.
+ */
+const HELD = { info: Number.POSITIVE_INFINITY, success: Number.POSITIVE_INFINITY } as const;
+
 /** Lets sonner render what it was handed (it renders each toast from a timer). */
 async function quiet(app: ReactApp): Promise<void> {
   await settled(app);
@@ -124,7 +131,9 @@ describe.each(integrations)('<Toaster /> with $name', (integration) => {
 
   it('shows each message once under StrictMode', async () => {
     await app.sameBrowser.add.mutate({ text: 'From before.' });
-    const { mutations } = renderApp(app, <Toaster client={app.client} />, { strict: true });
+    const { mutations } = renderApp(app, <Toaster client={app.client} durations={HELD} />, {
+      strict: true,
+    });
     await findToast('From before.');
     await settled(app);
 
@@ -136,7 +145,7 @@ describe.each(integrations)('<Toaster /> with $name', (integration) => {
   });
 
   it('shows five concurrent mutations as five toasts, none twice', async () => {
-    const { mutations } = renderApp(app, <Toaster client={app.client} />);
+    const { mutations } = renderApp(app, <Toaster client={app.client} durations={HELD} />);
     await settled(app);
     const texts = ['One.', 'Two.', 'Three.', 'Four.', 'Five.'];
 
@@ -157,7 +166,7 @@ describe.each(integrations)('<Toaster /> with $name', (integration) => {
     renderApp(
       app,
       <>
-        <Toaster client={app.client} />
+        <Toaster client={app.client} durations={HELD} />
         <MessageTexts client={app.client} />
       </>,
     );

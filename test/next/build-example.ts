@@ -3,8 +3,10 @@ import { cp, mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
-import { CHROMIUM_PATH, chromiumInstalled, MISSING_CHROMIUM, onCI } from '../browser/chromium.js';
+import { CHROMIUM_PATH, chromiumInstalled, MISSING_CHROMIUM } from '../browser/chromium.js';
+import { onCI } from '../fixtures/ci.js';
 import { EXAMPLE_DIR, NEXT_BIN, nextEnvironment } from './next-app.js';
+import { undoSourceEdit } from './source-edit.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,20 +21,22 @@ const PACKAGE_DIR = `${EXAMPLE_DIR}/node_modules/trpc-messages`;
  */
 export default async function buildExample(_project: TestProject): Promise<void> {
   if (!chromiumInstalled) {
-    if (onCI) throw new Error(`trpc-messages Next.js tests: ${MISSING_CHROMIUM} (CI is set).`);
+    if (onCI()) throw new Error(`trpc-messages Next.js tests: ${MISSING_CHROMIUM} (CI is set).`);
     console.warn(
       [
         '',
         '!'.repeat(78),
         `!! Next.js tests SKIPPED: ${CHROMIUM_PATH} is missing.`,
         '!! Install Chromium to run them: apt-get install chromium',
-        '!! (With CI=true a missing Chromium fails the run.)',
+        '!! (With CI=true or CI=1 a missing Chromium fails the run.)',
         '!'.repeat(78),
         '',
       ].join('\n'),
     );
     return;
   }
+  // A run killed during the dev test left its edit of the example's source: take it out.
+  await undoSourceEdit();
   await rm(PACKAGE_DIR, { recursive: true, force: true });
   await mkdir(PACKAGE_DIR, { recursive: true });
   await run('node', [

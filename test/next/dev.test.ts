@@ -1,4 +1,3 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { expect, it } from 'vitest';
 import {
   describeInBrowser,
@@ -6,10 +5,7 @@ import {
   toast,
   useExampleInBrowser,
 } from './example-fixture.js';
-import { EXAMPLE_DIR } from './next-app.js';
-
-// A module both the route handler and the pages import: editing it recompiles them all.
-const EDITED = `${EXAMPLE_DIR}/server/trpc.ts`;
+import { editSource } from './source-edit.js';
 
 describeInBrowser('the Next.js example under next dev', () => {
   // Its own build folder: the production build of the other tests stays as it is.
@@ -21,22 +17,17 @@ describeInBrowser('the Next.js example under next dev', () => {
     page.on('request', (r) => seen.push(`${r.method()} ${r.url()}`));
     page.on('console', (m) => seen.push(`console ${m.text()}`));
     await messageWaiting(page, 'Before the recompile');
-    const source = await readFile(EDITED, 'utf8');
+    const recompiled = example.next().waitForLog(/Compiled/);
+    const undoEdit = await editSource();
     try {
-      const recompiled = example.next().waitForLog(/Compiled/);
-      await writeFile(EDITED, `${source}\n// edited by test/next/dev.test.ts\n`);
       await recompiled;
       await page.getByRole('button', { name: 'Go to the list' }).click();
       await page.getByRole('heading', { name: 'Task list' }).waitFor({ timeout: 45_000 });
-      await expect
-        .poll(() => toast(page, 'Task "Before the recompile" created.').count(), {
-          timeout: 15_000,
-        })
-        .toBe(1);
+      await expect.poll(() => toast(page, 'Task "Before the recompile" created.').count()).toBe(1);
     } catch (error) {
       throw new Error(`${String(error)}\n${seen.join('\n')}\n${example.next().output()}`);
     } finally {
-      await writeFile(EDITED, source);
+      await undoEdit();
     }
   });
 });

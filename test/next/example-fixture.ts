@@ -1,13 +1,13 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe } from 'vitest';
-import { chromiumInstalled, launchChromium, onCI } from '../browser/chromium.js';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
+import { chromiumInstalled, launchChromium } from '../browser/chromium.js';
+import { recordToastsShown, timesShown } from '../browser/toasts-shown.js';
+import { onCI } from '../fixtures/ci.js';
+import { SHOW_TIMEOUT } from '../fixtures/show-timeout.js';
 import { type RunningNext, startNext } from './next-app.js';
 
 /** `describe` for suites that drive Chromium: skipped when it is missing, except on CI. */
-export const describeInBrowser = describe.skipIf(!chromiumInstalled && !onCI);
-
-/** How long a wait for something the page should show may take before the test fails. */
-const SHOW_TIMEOUT = 15_000;
+export const describeInBrowser = describe.skipIf(!chromiumInstalled && !onCI());
 
 /** The example served by next, and a Chromium visiting it: one per test file. */
 export interface ExampleInBrowser {
@@ -75,6 +75,7 @@ export function useExampleInBrowser(
     async openPage(path = '/', visitor?: BrowserContext) {
       const context = visitor ?? (await newVisitor());
       const page = await context.newPage();
+      await recordToastsShown(page);
       const calls: string[] = [];
       callsOf.set(page, calls);
       page.on('request', (request) => {
@@ -108,6 +109,19 @@ export async function consumeAnswered(page: Page): Promise<unknown[]> {
 /** The toasts on `page` that show `text`. */
 export function toast(page: Page, text: string): Locator {
   return page.locator('[data-sonner-toast]', { hasText: text });
+}
+
+/**
+ * Waits until `page` has shown the message of a Server Action run now (Call Alice): anything the
+ * page was going to show from before (its first paint, its consumes) has shown by then. What a
+ * check that something did NOT show waits for; `page` must have hydrated (its first consume
+ * answered).
+ */
+export async function sentinelShown(page: Page): Promise<void> {
+  const sentinel = 'Task "Call Alice" created.';
+  const before = await timesShown(page, sentinel);
+  await page.getByRole('button', { name: 'Create (Server Action)' }).click();
+  await expect.poll(() => timesShown(page, sentinel)).toBeGreaterThan(before);
 }
 
 /** Stores a message for `page`'s visitor the way another device or a job would (not shown now). */

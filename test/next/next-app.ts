@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../fixtures/free-port.js';
+import { onFreePort } from '../fixtures/free-port.js';
 
 /** The example Next.js app's folder. */
 export const EXAMPLE_DIR = fileURLToPath(new URL('../../examples/next', import.meta.url));
@@ -30,11 +30,19 @@ export interface RunningNext {
 }
 
 /** Starts `next <mode>` for the example on a free port; resolves once it says it is ready. */
-export async function startNext(
+export function startNext(
   mode: 'start' | 'dev',
   env: NodeJS.ProcessEnv = {},
 ): Promise<RunningNext> {
-  const port = await freePort();
+  return onFreePort((port) => startNextOn(port, mode, env));
+}
+
+/** Starts `next <mode>` on `port`; rejects with its output (and stops it) unless it gets ready. */
+async function startNextOn(
+  port: number,
+  mode: 'start' | 'dev',
+  env: NodeJS.ProcessEnv,
+): Promise<RunningNext> {
   const child = spawn(NEXT_BIN, [mode, '-p', String(port), '-H', '127.0.0.1'], {
     cwd: EXAMPLE_DIR,
     env: { ...nextEnvironment(), ...env },
@@ -78,13 +86,18 @@ export async function startNext(
       });
     });
 
-  const ready = waitForLog(/Ready in/);
-  await ready;
+  const stop = () => stopGroup(child, exited);
+  try {
+    await waitForLog(/Ready in/);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     waitForLog,
     output: () => output.join('\n'),
-    stop: () => stopGroup(child, exited),
+    stop,
   };
 }
 

@@ -1,16 +1,11 @@
 import { expect, it } from 'vitest';
-import {
-  describeInBrowser,
-  messageWaiting,
-  toast,
-  useExampleInBrowser,
-} from './example-fixture.js';
+import { timesShown } from '../browser/toasts-shown.js';
+import { describeInBrowser, messageWaiting, useExampleInBrowser } from './example-fixture.js';
 
 // The example's sign-in and sign-out Server Actions rotate the messages session
 // (examples/next/app/actions.ts), as the README's "Sessions: signing in and out" says.
 
 const SESSION = 'messages_session';
-const WAIT = { timeout: 15_000 };
 
 describeInBrowser('signing in and out of the Next.js example', () => {
   const example = useExampleInBrowser('start');
@@ -33,10 +28,8 @@ describeInBrowser('signing in and out of the Next.js example', () => {
 
     await page.getByRole('button', { name: 'Sign in' }).click();
 
-    await expect.poll(() => toast(page, 'Signed in as Ada.').count(), WAIT).toBe(1);
-    await expect
-      .poll(() => toast(page, 'Task "Saved before signing in" created.').count(), WAIT)
-      .toBe(1);
+    await expect.poll(() => timesShown(page, 'Signed in as Ada.')).toBe(1);
+    await expect.poll(() => timesShown(page, 'Task "Saved before signing in" created.')).toBe(1);
     expect((await visitor.cookies()).find((c) => c.name === SESSION)).toBeUndefined();
     expect(await consumedWith(`${SESSION}=${planted}`)).toEqual([]);
   });
@@ -51,7 +44,7 @@ describeInBrowser('signing in and out of the Next.js example', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
 
-    await expect.poll(() => toast(page, 'Signed out.').count(), WAIT).toBe(1);
+    await expect.poll(() => timesShown(page, 'Signed out.')).toBe(1);
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     const second = (await visitor.cookies()).find((c) => c.name === SESSION)?.value;
     expect(second).toBeDefined();

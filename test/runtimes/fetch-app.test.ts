@@ -11,6 +11,7 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { messagesFor } from '../../client/messages-for.js';
 import { messagesLink } from '../../client/messages-link.js';
+import { onCI } from '../fixtures/ci.js';
 import { CookieJar } from '../fixtures/cookie-jar.js';
 import { type RedisServer, startRedisServer } from '../fixtures/redis-server.js';
 import { texts } from '../fixtures/texts.js';
@@ -91,7 +92,7 @@ afterAll(async () => {
 
 for (const runtime of runtimes) {
   if (runtime.missing === undefined) continue;
-  if (process.env.CI === 'true') {
+  if (onCI()) {
     describe(`the app on ${runtime.name}`, () => {
       it('is installed, as CI requires of every runtime', () => {
         throw new Error(`trpc-messages tests: ${runtime.missing}`);

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import { initTRPC } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -24,7 +25,6 @@ import type { NodeRequestOptions } from '../../../server/trpc/from-request.js';
 import { type ActionClaim, CLIENT_HEADER, formatClientHeader } from '../../../shared/delivery.js';
 import type { Message, MessageAction } from '../../../shared/message.js';
 import { CookieJar } from '../../fixtures/cookie-jar.js';
-import { freePort } from '../../fixtures/free-port.js';
 import { SESSION_COOKIE, sessionIdOf } from '../../fixtures/session-cookie.js';
 import { browserFetch } from '../../fixtures/trpc-client.js';
 
@@ -100,8 +100,8 @@ async function serve(options: CreateMessagesOptions<never> = {}) {
     createHTTPHandler({ router: app.router, createContext: app.createContext }),
   );
   servers.push(server);
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
   return { ...app, url: `http://127.0.0.1:${port}` };
 }
 
