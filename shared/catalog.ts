@@ -110,6 +110,11 @@ export function defineTranslations<Templates extends Catalog, const Translated e
   return translated as { readonly [Key in keyof Templates]: string };
 }
 
+/** Whether `value` can be a parameter: a string, or a finite number (JSON keeps no other). */
+export function isParamValue(value: unknown): value is ParamValue {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+}
+
 /**
  * `value` as a message given by key of `templates`, checked: the key is the catalog's and every
  * placeholder of its template has a string or number. Throws a TypeError naming what is wrong

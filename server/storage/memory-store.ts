@@ -10,6 +10,7 @@ import {
   type MessageStore,
   type StoreChange,
 } from './message-store.js';
+import { messageWeight } from './message-weight.js';
 import { positiveInteger } from './positive-integer.js';
 
 export type { DropEvent, DropReason } from './message-store.js';
@@ -18,7 +19,11 @@ export type { DropEvent, DropReason } from './message-store.js';
 export interface MemoryStoreOptions {
   /** The most keys (sessions) held; the least recently used goes first. Default 10,000. */
   readonly maxKeys?: number;
-  /** The most memory the messages may take, estimated, in bytes. Default 64 MiB. */
+  /**
+   * The most memory the keys and their messages may take, estimated, in bytes: a message counts
+   * twice its weight (as `maxMessageBytes` weighs it) and its id and slots, a key its text and
+   * entry. Default 64 MiB.
+   */
   readonly maxBytes?: number;
   /** How long a key's messages live after its last append, in ms. Default 1 day. */
   readonly ttlMs?: number;
@@ -39,15 +44,19 @@ interface Entry {
   expiresAt: number;
 }
 
-// What a message costs in memory, roughly: two bytes per UTF-16 unit of its strings, plus the
-// object and array slots around them.
+// What a message costs in memory, roughly: twice its weight (two bytes per UTF-16 unit of its
+// text, as V8 may keep it, and about as much for its parameters and action: see messageWeight)
+// and its id, plus the object and array slots around them.
 const MESSAGE_OVERHEAD_BYTES = 96;
 const sizeOf = (messages: readonly StoredMessage[]) =>
   messages.reduce(
-    (sum, m) =>
-      sum + MESSAGE_OVERHEAD_BYTES + 2 * (m.id.length + m.message.length + m.extraTags.length),
+    (sum, m) => sum + MESSAGE_OVERHEAD_BYTES + 2 * (m.id.length + messageWeight(m)),
     0,
   );
+// What a key costs beyond its messages: its text, its entry and lease map, and the Map's slots
+// (about 315 bytes measured: bench/memory-store.bench.ts).
+const KEY_OVERHEAD_BYTES = 320;
+const keySize = (key: string) => KEY_OVERHEAD_BYTES + 2 * key.length;
 
 /**
  * The embedded default store: messages in this process's memory, bounded in keys, bytes, age and
@@ -97,6 +106,7 @@ export class MemoryStore implements MessageStore {
       if (added.length === 0) return [];
       entry = { messages: [], leases: new Map(), bytes: 0, expiresAt: 0 };
       this.#entries.set(key, entry);
+      this.#resize(entry, keySize(key));
     }
     if (acked.length > 0) this.#acknowledge(entry, new Set(acked));
     if (added.length > 0) this.#append(key, entry, added, lease, now);
@@ -131,7 +141,7 @@ export class MemoryStore implements MessageStore {
     return this.#entries.size;
   }
 
-  /** The estimated memory the held messages take, in bytes. */
+  /** The estimated memory the held keys and messages take, in bytes (what `maxBytes` bounds). */
   get bytes(): number {
     return this.#bytes;
   }
