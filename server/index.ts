@@ -34,6 +34,11 @@ export {
   MemoryStore,
   type MemoryStoreOptions,
 } from './storage/memory-store.js';
+export {
+  MessageInputError,
+  type MessageOutcome,
+  type MessageProblem,
+} from './storage/message-input-error.js';
 export type {
   HandOut,
   HeldLease,

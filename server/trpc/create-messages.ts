@@ -24,7 +24,11 @@ export interface CreateMessagesOptions<Tags extends TagMap> {
   readonly level?: number;
   /** The app's tag map (`defineTags`), for custom levels and renamed tags. */
   readonly tags?: Tags;
-  /** The longest message accepted, in bytes of UTF-8 (default 8192). */
+  /**
+   * The most a message may weigh, in bytes of UTF-8 (default 8192): its text or key and
+   * parameters, extra tags, key and action. A message over it is truncated to fit (or loses its
+   * action), and `onError` is told.
+   */
   readonly maxMessageBytes?: number;
   /**
    * The app's catalog (`defineCatalog`), for messages given by key and parameters: the client
@@ -38,8 +42,10 @@ export interface CreateMessagesOptions<Tags extends TagMap> {
    */
   readonly secret?: Secret;
   /**
-   * Told when messages could not be stored or read (a store that is down, a cookie over its
-   * budget); the request itself goes on. Default: console.error.
+   * Told, with the call's path, when messages could not be stored or read (a store that is down,
+   * a cookie over its budget) and when a message's input was changed or dropped (a
+   * `MessageInputError`: over `maxMessageBytes`, a level that is not an integer…); the request
+   * itself goes on. Default: console.error (one line for the kit's own notices).
    */
   readonly onError?: ErrorReporter;
   /**
@@ -79,6 +85,11 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
     ...(options.tags === undefined ? {} : { tags: options.tags }),
     ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
     ...(options.catalog === undefined ? {} : { catalog: options.catalog }),
+  };
+  // Messages sent from outside a request report as requests do, with no path.
+  const jobOptions: MessagesOptions<Tags> = {
+    ...messageOptions,
+    onError: (error) => reporter.report(error),
   };
   const actionSigner = new Signer(options.secret, 'trpc-messages.action');
   const persistence = createPersistence<Tags>(reporter, leaseMs, actionSigner);
@@ -147,7 +158,7 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
             'or fallbackStorage() to send messages from outside a request',
         );
       }
-      return sendTo<Tags>(storage.store, recipient, messageOptions);
+      return sendTo<Tags>(storage.store, recipient, jobOptions);
     },
 
     /**

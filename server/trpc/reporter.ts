@@ -1,6 +1,7 @@
 import type { StoredMessage } from '../../shared/message.js';
 import { StreamedCookieError } from '../storage/cookie-storage.js';
 import { inProduction } from '../storage/environment.js';
+import { logError } from '../storage/log-error.js';
 import type { DropReason } from '../storage/message-store.js';
 import { MissingSecretError } from '../storage/signer.js';
 
@@ -33,8 +34,6 @@ export class MessagesDroppedError extends Error {
     this.reason = reason;
   }
 }
-
-const logError: ErrorReporter = (error) => console.error('trpc-messages:', error);
 
 /**
  * The kit's policy for failures of messages work: they are reported, never turned into a failed
