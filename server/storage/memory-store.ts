@@ -1,5 +1,6 @@
 import type { StoredMessage } from '../../shared/message.js';
 import { DropListeners } from './drop-listeners.js';
+import type { ListenOptions } from './listeners.js';
 import {
   assertLeaseFor,
   type DropEvent,
@@ -30,8 +31,8 @@ export interface MemoryStoreOptions {
   /** The most messages held per key; the oldest go first. Default 50. */
   readonly maxMessagesPerKey?: number;
   /**
-   * Called with messages dropped unread. The tRPC kit reports them on its own; a store used
-   * without it and without `onDrop` warns about them outside production.
+   * Called with each drop of messages unread. The tRPC kit reports them on its own; a store
+   * used without it and without `onDrop` logs them in counts (every ten seconds at most).
    */
   readonly onDrop?: (event: DropEvent) => void;
 }
@@ -132,8 +133,8 @@ export class MemoryStore implements MessageStore {
     };
   }
 
-  watchDrops(listener: (event: DropEvent) => void): () => void {
-    return this.#drops.watch(listener);
+  watchDrops(listener: (event: DropEvent) => void, options?: ListenOptions): () => void {
+    return this.#drops.watch(listener, options);
   }
 
   /** The number of keys held (expired ones may count until they are next touched or evicted). */

@@ -12,7 +12,7 @@ import { type ActionMaker, createActionMaker } from './actions.js';
 import { createFromRequest } from './from-request.js';
 import { createMessagesRouter } from './messages-router.js';
 import { createPersistence } from './persist.js';
-import { type ErrorReporter, MessagesDroppedError, Reporter } from './reporter.js';
+import { type ErrorReporter, Reporter } from './reporter.js';
 import { createRequireAction } from './require-action.js';
 import { wrapResponseMeta } from './response-meta.js';
 
@@ -50,7 +50,8 @@ export interface CreateMessagesOptions<Tags extends TagMap> {
   readonly onError?: ErrorReporter;
   /**
    * Told of every message the store let go unread (over `maxMessagesPerKey`, evicted, expired).
-   * Default: `onError`, with a `MessagesDroppedError`.
+   * Default: counted, and reported every ten seconds at most as one `MessagesDroppedError`, to
+   * `onError` (or logged, once for every kit on the store).
    */
   readonly onDrop?: (event: DropEvent) => void;
   /**
@@ -75,10 +76,7 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
     serverStorage(options.secret === undefined ? {} : { secret: options.secret });
   const reporter = new Reporter(options.onError);
   const leaseMs = positiveInteger(options.leaseMs ?? DEFAULT_LEASE_MS, 'leaseMs');
-  storage.store?.watchDrops?.(
-    options.onDrop ??
-      ((event) => reporter.report(new MessagesDroppedError(event.messages, event.reason))),
-  );
+  reporter.watchDrops(storage.store, options.onDrop);
   // The same for every request: built once.
   const messageOptions: MessagesOptions<Tags> = {
     ...(options.level === undefined ? {} : { level: options.level }),
