@@ -67,7 +67,7 @@ export function acceptMessage(
       ),
     );
   }
-  const message = translation ? '' : (text as string);
+  const message = typeof text === 'string' ? text : '';
   if (message.length === 0 && !translation) return undefined;
   const stored: { -readonly [K in keyof StoredMessage]: StoredMessage[K] } = {
     id: newMessageId(),

@@ -49,8 +49,8 @@ export function fitMessage(
       new MessageInputError(
         'size',
         'action-dropped',
-        `a message's action weighs ${actionWeight > most ? `more than ${most}` : actionWeight} ` +
-          `bytes, too many to fit maxMessageBytes (${most}) with the message`,
+        `a message's action weighs ${bytes(actionWeight, most)}, too many to fit ` +
+          `maxMessageBytes (${most}) with the message`,
         'give the action a smaller input, or raise maxMessageBytes',
       ),
     );
@@ -60,7 +60,7 @@ export function fitMessage(
       new MessageInputError(
         'size',
         'dropped',
-        `a message's extra tags, key and parameter names alone weigh ${rest > most ? `more than ${most}` : rest} bytes, ` +
+        `a message's extra tags, key and parameter names alone weigh ${bytes(rest, most)}, ` +
           `over maxMessageBytes (${most})`,
         'shorten them, or raise maxMessageBytes',
       ),
@@ -92,6 +92,11 @@ export function fitMessage(
     ),
   );
   return kept;
+}
+
+/** `weight` in words, which past `most` is only known to be more (see `messageWeight`). */
+function bytes(weight: number, most: number): string {
+  return weight > most ? `more than ${most} bytes` : `${weight} bytes`;
 }
 
 /**

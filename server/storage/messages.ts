@@ -29,7 +29,7 @@ import type { HandOut, Lease } from './message-store.js';
 import { MAX_MESSAGE_BYTES } from './message-weight.js';
 import { positiveInteger } from './positive-integer.js';
 
-/** The longest message accepted by default, in bytes of UTF-8. */
+/** The most a message may weigh by default, in bytes (see `messageWeight`). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 8192;
 
 /** How long a lease on handed-out messages lasts by default: a few seconds, in ms. */
@@ -111,8 +111,9 @@ export class Messages<Tags extends TagMap = DefaultTags> {
   readonly #tags: TagMap;
   readonly #catalog: Catalog | undefined;
   readonly #maxMessageBytes: number;
-  // What `add` checks its input against, and whom it tells of what it changed.
-  readonly #rules: AcceptRules;
+  // What `add` checks its input against, and whom it tells of what it changed: made by the
+  // first add off the shortest path.
+  #rules: AcceptRules | undefined;
   #level: number;
   // The app's minimum level, which `level = undefined` goes back to.
   readonly #defaultLevel: number;
@@ -154,10 +155,6 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     this.#level = level;
     this.#eager = options.eager ?? false;
     this.#onError = options.onError ?? logError;
-    this.#rules = {
-      catalog: this.#catalog,
-      report: (error: MessageInputError) => this.#report(error),
-    };
     const delivery = options.delivery ?? {};
     this.#acks = delivery.acks ?? [];
     const holder = delivery.holder;
@@ -444,6 +441,7 @@ export class Messages<Tags extends TagMap = DefaultTags> {
       this.#queue({ id: newMessageId(), level, message: text, extraTags: '' });
       return;
     }
+    this.#rules ??= { catalog: this.#catalog, report: (error) => this.#report(error) };
     const message = acceptMessage(level, text, options, this.#rules);
     if (message === undefined || message.level < this.#level) return;
     const fitted = fitMessage(message, this.#maxMessageBytes, this.#rules.report);

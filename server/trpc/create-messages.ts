@@ -25,7 +25,7 @@ export interface CreateMessagesOptions<Tags extends TagMap> {
   /** The app's tag map (`defineTags`), for custom levels and renamed tags. */
   readonly tags?: Tags;
   /**
-   * The most a message may weigh, in bytes of UTF-8 (default 8192): its text or key and
+   * The most a message may weigh, in bytes (default 8192): the UTF-8 of its text or key and
    * parameters, extra tags, key and action. A message over it is truncated to fit (or loses its
    * action), and `onError` is told.
    */
