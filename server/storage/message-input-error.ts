@@ -52,7 +52,9 @@ export class MessageInputError extends Error {
 }
 
 // Where the kit's own files are, for the call site of a warning: the first frame of a stack
-// outside them is the app's. A bundle that puts the app and the kit in one file gives no site.
+// outside them is the app's. The folder above this module's (server/), read from its URL as a
+// string: `new URL('..', import.meta.url)` is an asset that bundlers would try to resolve. A
+// bundle that puts the app and the kit in one file, or a runtime with no URL, gives no site.
 let kitFiles: string | undefined;
 const FRAME_FILE = /\(?((?:file|https?):\/\/[^()]+|\/[^()]+):\d+:\d+\)?$/;
 const warned = new Set<string>();
@@ -76,12 +78,7 @@ export function warnOnce(error: MessageInputError): void {
 
 /** The first frame of `stack` outside the kit's files, as the stack names it; '' for none. */
 function callSite(stack: string): string {
-  try {
-    kitFiles ??= new URL('..', import.meta.url).href;
-  } catch {
-    // A runtime whose modules have no file URL: no site to name.
-    return '';
-  }
+  kitFiles ??= folderAbove(String(import.meta.url ?? ''));
   for (const line of stack.split('\n').slice(1)) {
     const file = FRAME_FILE.exec(line.trim())?.[1];
     if (file === undefined) continue;
@@ -89,4 +86,10 @@ function callSite(stack: string): string {
     if (!url.startsWith(kitFiles)) return line.trim().replace(/^at /, '');
   }
   return '';
+}
+
+/** The URL of the folder above the one `url` is in, with its last slash; '' for none. */
+function folderAbove(url: string): string {
+  const end = url.lastIndexOf('/', url.lastIndexOf('/') - 1);
+  return end < 0 ? '' : url.slice(0, end + 1);
 }
