@@ -50,12 +50,9 @@ export class Reporter {
       logDrops(store);
       return;
     }
-    if (onDrop === undefined) {
-      const summary = new DropSummary((error) => this.report(error));
-      this.#dropListener = (event) => summary.add(event);
-    } else {
-      this.#dropListener = onDrop;
-    }
+    const summary = onDrop ? undefined : new DropSummary((error) => this.report(error));
+    // A listener of the kit's own, even around the app's onDrop, which may outlive the kit.
+    this.#dropListener = (event) => (summary ? summary.add(event) : onDrop?.(event));
     store.watchDrops(this.#dropListener, { weak: true });
   }
 
