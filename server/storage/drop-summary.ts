@@ -4,7 +4,7 @@ import { type DroppedBecause, MessagesDroppedError } from './messages-dropped-er
 import { processWide } from './process-wide.js';
 
 /** How long drops are counted before they are reported together, in ms. */
-export const DROP_SUMMARY_MS = 10_000;
+const DROP_SUMMARY_MS = 10_000;
 
 /**
  * Reports a store's drops in counts rather than one by one: a drop after a quiet while at once,
