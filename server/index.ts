@@ -28,12 +28,18 @@ export {
   StreamedCookieError,
 } from './storage/cookie-storage.js';
 export { type FallbackStorageOptions, fallbackStorage } from './storage/fallback-storage.js';
+export type { ListenOptions } from './storage/listeners.js';
 export {
   type DropEvent,
   type DropReason,
   MemoryStore,
   type MemoryStoreOptions,
 } from './storage/memory-store.js';
+export {
+  MessageInputError,
+  type MessageOutcome,
+  type MessageProblem,
+} from './storage/message-input-error.js';
 export type {
   HandOut,
   HeldLease,
@@ -50,6 +56,11 @@ export {
   type MessagesOptions,
   type MessageText,
 } from './storage/messages.js';
+export {
+  type DropCounts,
+  type DroppedBecause,
+  MessagesDroppedError,
+} from './storage/messages-dropped-error.js';
 export { type RecipientMessages, sendTo } from './storage/outbox.js';
 export {
   type IoredisClient,
@@ -81,5 +92,4 @@ export type {
   RequestMessagesOptions,
 } from './trpc/from-request.js';
 export type { MessagesContext } from './trpc/messages-context.js';
-export { MessagesDroppedError } from './trpc/reporter.js';
 export { type SuccessMessageArgs, successMessage } from './trpc/success-message.js';

@@ -110,38 +110,82 @@ export function defineTranslations<Templates extends Catalog, const Translated e
   return translated as { readonly [Key in keyof Templates]: string };
 }
 
+/** What is wrong with a message given by key, and how to fix it. */
+export interface TranslationProblem {
+  /** 'shape': not a key and parameters at all; 'catalog': not a message of the catalog. */
+  readonly kind: 'shape' | 'catalog';
+  readonly what: string;
+  readonly fix: string;
+}
+
+/** Whether `value` can be a parameter: a string, or a finite number (JSON keeps no other). */
+export function isParamValue(value: unknown): value is ParamValue {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+}
+
 /**
  * `value` as a message given by key of `templates`, checked: the key is the catalog's and every
- * placeholder of its template has a string or number. Throws a TypeError naming what is wrong
- * (`what` says whose key it is: 'a message', "an action's label").
+ * placeholder of its template has a string or finite number. Its parameters are those
+ * placeholders' alone (what the template shows, and what a translation may use), copied. Else
+ * what is wrong (`what` says whose key it is: 'a message', "an action's label").
  */
+export function readTranslation(
+  templates: Catalog | undefined,
+  value: unknown,
+  what = 'a message',
+): Translation | TranslationProblem {
+  const { key, params } = (value ?? {}) as Partial<Translation>;
+  if (typeof key !== 'string' || typeof params !== 'object' || params === null) {
+    return {
+      kind: 'shape',
+      what: `${what} must be a string or a key of the catalog, got ${describe(value)}`,
+      fix: "pass a text, or t('key', params) of the catalog (defineCatalog)",
+    };
+  }
+  if (templates === undefined) {
+    return {
+      kind: 'catalog',
+      what: `"${key}" (${what}) is a key of a catalog, but createMessages was given no catalog`,
+      fix: 'pass { catalog } to createMessages',
+    };
+  }
+  if (!Object.hasOwn(templates, key)) {
+    return {
+      kind: 'catalog',
+      what: `the catalog has no message "${key}" (${what})`,
+      fix: 'add it to the catalog, or use one of its keys',
+    };
+  }
+  const kept: Record<string, ParamValue> = {};
+  for (const [placeholder, name] of (templates[key] as string).matchAll(PLACEHOLDER)) {
+    const param = Object.hasOwn(params, name as string)
+      ? (params as Record<string, unknown>)[name as string]
+      : undefined;
+    if (!isParamValue(param)) {
+      return {
+        kind: 'catalog',
+        what: `the message "${key}" needs the parameter ${placeholder}, as a string or finite number`,
+        fix: `pass it: t('${key}', { ${name}: … })`,
+      };
+    }
+    kept[name as string] = param;
+  }
+  return { key, params: kept };
+}
+
+/** `value` as a message given by key of `templates` (see `readTranslation`); else a TypeError. */
 export function checkTranslation(
   templates: Catalog | undefined,
   value: unknown,
   what = 'a message',
 ): Translation {
-  const { key, params } = (value ?? {}) as Partial<Translation>;
-  if (typeof key !== 'string' || typeof params !== 'object' || params === null) {
-    throw new TypeError(`trpc-messages: ${what} must be a string or a key of the catalog`);
-  }
-  if (templates === undefined) {
-    throw new TypeError(
-      `trpc-messages: "${key}" (${what}) is a key of a catalog, but createMessages was given no ` +
-        'catalog: pass { catalog }',
-    );
-  }
-  if (!Object.hasOwn(templates, key)) {
-    throw new TypeError(`trpc-messages: the catalog has no message "${key}" (${what})`);
-  }
-  for (const [placeholder, name] of (templates[key] as string).matchAll(PLACEHOLDER)) {
-    const param = (params as Record<string, unknown>)[name as string];
-    if (typeof param !== 'string' && typeof param !== 'number') {
-      throw new TypeError(
-        `trpc-messages: the message "${key}" needs the parameter ${placeholder}, as a string or number`,
-      );
-    }
-  }
-  return { key, params };
+  const read = readTranslation(templates, value, what);
+  if ('fix' in read) throw new TypeError(`trpc-messages: ${read.what}: ${read.fix}`);
+  return read;
+}
+
+function describe(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
 
 /**

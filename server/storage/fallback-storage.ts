@@ -8,6 +8,7 @@ import type {
   Storage,
 } from './backend.js';
 import { CookieBackend, CookieFormat, type CookieStorageOptions } from './cookie-storage.js';
+import { logError } from './log-error.js';
 import type { StoreChange } from './message-store.js';
 import { ServerBackend, ServerSessions, type ServerStorageOptions } from './server-storage.js';
 
@@ -107,9 +108,7 @@ export function fallbackStorage(options: FallbackStorageOptions = {}): Storage {
       // alone, and leave what the cookie holds for a later request.
       if (options.headersFirst) return server;
       const cookie = new CookieBackend(format, exchange, 'hand-on-newest');
-      const onError =
-        options.onError ?? ((error: unknown) => console.error('trpc-messages:', error));
-      return new FallbackBackend(cookie, server, onError);
+      return new FallbackBackend(cookie, server, options.onError ?? logError);
     },
   };
 }

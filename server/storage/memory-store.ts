@@ -1,6 +1,7 @@
 import type { StoredMessage } from '../../shared/message.js';
 import { DropListeners } from './drop-listeners.js';
 import { ExpiringMap } from './expiring-map.js';
+import type { ListenOptions } from './listeners.js';
 import {
   assertLeaseFor,
   type DropEvent,
@@ -13,6 +14,7 @@ import {
   type Retirement,
   type StoreChange,
 } from './message-store.js';
+import { messageWeight } from './message-weight.js';
 import { positiveInteger } from './positive-integer.js';
 import { processWide } from './process-wide.js';
 
@@ -22,7 +24,11 @@ export type { DropEvent, DropReason } from './message-store.js';
 export interface MemoryStoreOptions {
   /** The most keys (sessions) held; the least recently used goes first. Default 10,000. */
   readonly maxKeys?: number;
-  /** The most memory the messages may take, estimated, in bytes. Default 64 MiB. */
+  /**
+   * The most memory the keys and their messages may take, estimated, in bytes: a message counts
+   * twice its weight (as `maxMessageBytes` weighs it) and its id and slots, a key its text and
+   * entry. Default 64 MiB.
+   */
   readonly maxBytes?: number;
   /** How long a key's messages live after its last append, in ms. Default 1 day. */
   readonly ttlMs?: number;
@@ -34,8 +40,8 @@ export interface MemoryStoreOptions {
    */
   readonly maxUsedTokens?: number;
   /**
-   * Called with messages dropped unread. The tRPC kit reports them on its own; a store used
-   * without it and without `onDrop` warns about them outside production.
+   * Called with each drop of messages unread. The tRPC kit reports them on its own; a store
+   * used without it and without `onDrop` logs them in counts (every ten seconds at most).
    */
   readonly onDrop?: (event: DropEvent) => void;
 }
@@ -48,15 +54,19 @@ interface Entry {
   expiresAt: number;
 }
 
-// What a message costs in memory, roughly: two bytes per UTF-16 unit of its strings, plus the
-// object and array slots around them.
+// What a message costs in memory, roughly: twice its weight (two bytes per UTF-16 unit of its
+// text, as V8 may keep it, and about as much for its parameters and action: see messageWeight)
+// and its id, plus the object and array slots around them.
 const MESSAGE_OVERHEAD_BYTES = 96;
 const sizeOf = (messages: readonly StoredMessage[]) =>
   messages.reduce(
-    (sum, m) =>
-      sum + MESSAGE_OVERHEAD_BYTES + 2 * (m.id.length + m.message.length + m.extraTags.length),
+    (sum, m) => sum + MESSAGE_OVERHEAD_BYTES + 2 * (m.id.length + messageWeight(m)),
     0,
   );
+// What a key costs beyond its messages: its text, its entry and lease map, and the Map's slots
+// (about 315 bytes measured: bench/memory-store.bench.ts).
+const KEY_OVERHEAD_BYTES = 320;
+const keySize = (key: string) => KEY_OVERHEAD_BYTES + 2 * key.length;
 
 /**
  * The embedded default store: messages in this process's memory, bounded in keys, bytes, age and
@@ -140,6 +150,7 @@ export class MemoryStore implements MessageStore {
       if (added.length === 0) return [];
       entry = { messages: [], leases: new Map(), bytes: 0, expiresAt: 0 };
       this.#entries.set(key, entry);
+      this.#resize(entry, keySize(key));
     }
     if (acked.length > 0) this.#acknowledge(entry, new Set(acked));
     if (added.length > 0) this.#append(key, entry, added, lease, now);
@@ -165,8 +176,8 @@ export class MemoryStore implements MessageStore {
     };
   }
 
-  watchDrops(listener: (event: DropEvent) => void): () => void {
-    return this.#drops.watch(listener);
+  watchDrops(listener: (event: DropEvent) => void, options?: ListenOptions): () => void {
+    return this.#drops.watch(listener, options);
   }
 
   /** The number of keys held (expired ones may count until they are next touched or evicted). */
@@ -174,7 +185,7 @@ export class MemoryStore implements MessageStore {
     return this.#entries.size;
   }
 
-  /** The estimated memory the held messages take, in bytes. */
+  /** The estimated memory the held keys and messages take, in bytes (what `maxBytes` bounds). */
   get bytes(): number {
     return this.#bytes;
   }

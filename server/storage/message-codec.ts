@@ -1,6 +1,8 @@
-import type { ParamValue, Translation } from '../../shared/catalog.js';
+import type { Translation } from '../../shared/catalog.js';
 import type { MessageAction, StoredMessage } from '../../shared/message.js';
+import { isMessageAction, isMessageKey, isTranslation } from './message-rules.js';
 import type { HeldLease } from './message-store.js';
+import { MAX_MESSAGE_BYTES, weighsAtMost } from './message-weight.js';
 
 // Compact form: [id, level, text], [id, level, text, extraTags], or, for a leased message (in the
 // cookie), [id, level, text, extraTags, holder, until in ms since the epoch]; a message with a
@@ -187,7 +189,10 @@ function withStrings(text: string, newline: number): unknown[] | undefined {
   return at === text.length ? entries : undefined;
 }
 
-/** An entry of 3 to 7 elements as a message; else undefined. */
+/**
+ * An entry of 3 to 7 elements as a message; else undefined, as for one heavier than any message
+ * the kit adds (`MAX_MESSAGE_BYTES`), which only a foreign writer or corruption could have made.
+ */
 function toStoredMessage(entry: readonly unknown[]): StoredMessage | undefined {
   if (entry.length < 3 || entry.length > 7) return undefined;
   const [id, level, message, extraTags = ''] = entry;
@@ -195,8 +200,9 @@ function toStoredMessage(entry: readonly unknown[]): StoredMessage | undefined {
   if (typeof message !== 'string' || typeof extraTags !== 'string') return undefined;
   const stored = { id, level: level as number, message, extraTags };
   // Extras come as the 5th element, or the 7th after a lease.
-  if (entry.length === 5 || entry.length === 7) return withExtras(stored, entry[entry.length - 1]);
-  return stored;
+  const read =
+    entry.length === 5 || entry.length === 7 ? withExtras(stored, entry[entry.length - 1]) : stored;
+  return read && weighsAtMost(read, MAX_MESSAGE_BYTES) ? read : undefined;
 }
 
 function encodeExtras(message: StoredMessage): Extras {
@@ -218,9 +224,8 @@ function encodeAction(action: MessageAction): NonNullable<Extras['a']> {
 /** A translation as `[key, params]`; undefined when it is not one. */
 function decodeTranslation(value: unknown): Translation | undefined {
   if (!Array.isArray(value) || value.length !== 2) return undefined;
-  const [key, params] = value as unknown[];
-  if (typeof key !== 'string' || key.length === 0 || !isParams(params)) return undefined;
-  return { key, params };
+  const translation = { key: value[0] as unknown, params: value[1] as unknown };
+  return isTranslation(translation) ? translation : undefined;
 }
 
 /** `stored` with the extras read from `value`; undefined when they are malformed. */
@@ -234,7 +239,7 @@ function withExtras(stored: StoredMessage, value: unknown): StoredMessage | unde
   const { k, t, a } = value as Record<string, unknown>;
   let message: { -readonly [K in keyof StoredMessage]: StoredMessage[K] } = stored;
   if (k !== undefined) {
-    if (typeof k !== 'string' || k.length === 0) return undefined;
+    if (!isMessageKey(k)) return undefined;
     message = { ...message, key: k };
   }
   if (t !== undefined) {
@@ -247,28 +252,17 @@ function withExtras(stored: StoredMessage, value: unknown): StoredMessage | unde
     const [label, path, input, expiresAt, token, labelKey] = a as unknown[];
     const translation = labelKey === undefined ? undefined : decodeTranslation(labelKey);
     if (labelKey !== undefined && translation === undefined) return undefined;
-    if (typeof label !== 'string' || typeof path !== 'string' || typeof token !== 'string') {
-      return undefined;
-    }
-    if (!Number.isSafeInteger(expiresAt) || (expiresAt as number) < 0) return undefined;
     // The input came out of JSON.parse: it is JSON.
-    const json = input as MessageAction['input'];
-    const action: MessageAction = {
+    const action = {
       label,
       path,
-      input: json,
-      expiresAt: expiresAt as number,
+      input,
+      expiresAt,
       token,
       ...(translation ? { translation } : {}),
     };
+    if (!isMessageAction(action)) return undefined;
     message = { ...message, action };
   }
   return message;
-}
-
-function isParams(value: unknown): value is Translation['params'] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  return Object.values(value).every(
-    (param: ParamValue | unknown) => typeof param === 'string' || typeof param === 'number',
-  );
 }

@@ -1,4 +1,5 @@
 import type { StoredMessage } from '../../shared/message.js';
+import type { ListenOptions } from './listeners.js';
 
 /**
  * Where server-side messages live, by key (a session or a user). Every operation is atomic on its
@@ -34,8 +35,12 @@ export interface MessageStore {
    * (undefined: free for anyone); returns the function that stops it. For live delivery.
    */
   watch(key: string, listener: (heldBy: string | undefined) => void): () => void;
-  /** Calls `listener` with every message the store lets go unread; returns its stop. */
-  watchDrops?(listener: (event: DropEvent) => void): () => void;
+  /**
+   * Calls `listener` with every message the store lets go unread; returns its stop. With
+   * `{ weak: true }`, the store holds the listener weakly (its owner keeps it): it stops once
+   * garbage-collected. A drop no listener hears of is logged, in counts.
+   */
+  watchDrops?(listener: (event: DropEvent) => void, options?: ListenOptions): () => void;
 }
 
 /** What one atomic step changes in a key's messages. */

@@ -1,10 +1,14 @@
+import type { Catalog, DefinedCatalog, Translation } from '../../shared/catalog.js';
 import {
-  type Catalog,
-  checkTranslation,
-  type DefinedCatalog,
-  type Translation,
-} from '../../shared/catalog.js';
-import { assertLevel, DEBUG, ERROR, INFO, SUCCESS, WARNING } from '../../shared/levels.js';
+  assertLevel,
+  DEBUG,
+  ERROR,
+  INFO,
+  isLevel,
+  levelProblem,
+  SUCCESS,
+  WARNING,
+} from '../../shared/levels.js';
 import {
   type Message,
   type MessageAction,
@@ -13,6 +17,7 @@ import {
 } from '../../shared/message.js';
 import type { DefaultTags, LevelOf, TagMap } from '../../shared/tags.js';
 import { DEFAULT_TAGS } from '../../shared/tags.js';
+import { type AcceptRules, acceptMessage } from './accept-message.js';
 import {
   type Backend,
   type Committed,
@@ -20,12 +25,17 @@ import {
   type RotateOptions,
   recipientKey,
 } from './backend.js';
+import { inProduction } from './environment.js';
+import { fitMessage } from './fit-message.js';
+import { logError } from './log-error.js';
 import { andThen, isPending, type MaybePromise, settle } from './maybe-promise.js';
 import { newMessageId } from './message-id.js';
+import { MessageInputError, warnOnce } from './message-input-error.js';
 import type { HandOut, Lease } from './message-store.js';
-import { utf8Length } from './utf8.js';
+import { MAX_MESSAGE_BYTES } from './message-weight.js';
+import { positiveInteger } from './positive-integer.js';
 
-/** The longest message accepted by default, in bytes of UTF-8. */
+/** The most a message may weigh by default, in bytes (see `messageWeight`). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 8192;
 
 /** How long a lease on handed-out messages lasts by default: a few seconds, in ms. */
@@ -59,8 +69,9 @@ export interface MessagesOptions<Tags extends TagMap = DefaultTags> {
   /** The app's catalog (see `defineCatalog`), for messages given by key. */
   readonly catalog?: DefinedCatalog<Catalog> | undefined;
   /**
-   * The longest message accepted, in bytes of UTF-8 (default 8192): its text (or its key and
-   * parameters) and its action's input.
+   * The most a message may weigh, in bytes (default 8192, at most 1 MiB): the UTF-8 of its text
+   * (or its key and parameters), extra tags, key and action (see `messageWeight`). A message over
+   * it is truncated to fit, or loses its action, and `onError` is told.
    */
   readonly maxMessageBytes?: number;
   /**
@@ -68,7 +79,11 @@ export interface MessagesOptions<Tags extends TagMap = DefaultTags> {
    * no end to wait for: subscriptions, background jobs. `update` still works as usual.
    */
   readonly eager?: boolean;
-  /** Told of failures of eager persistence (default: logged with console.error). */
+  /**
+   * Told of bad input to `add` and `level =`, changed or left out rather than thrown (a
+   * `MessageInputError`, also warned about once per call site in development), and of failures
+   * of eager persistence. Default: logged with console.error.
+   */
   readonly onError?: (error: unknown) => void;
   /** How the request's client takes delivery (default: consumes remove, nothing inline). */
   readonly delivery?: Delivery;
@@ -79,7 +94,6 @@ export interface MessagesOptions<Tags extends TagMap = DefaultTags> {
   readonly signAction?: ((action: MessageAction, recipient: string) => MessageAction) | undefined;
 }
 
-const logError = (error: unknown) => console.error('trpc-messages:', error);
 const ignore = () => undefined;
 
 /** Options of one added message. */
@@ -98,9 +112,6 @@ export interface AddOptions {
 /** What a message says: a text, or a key of the app's catalog with its parameters. */
 export type MessageText = string | Translation;
 
-/** The longest `key` of a message, in characters. */
-const MAX_KEY_LENGTH = 128;
-
 /**
  * One request's messages (Django's BaseStorage): queue with `add` and the level methods, read
  * with `consume` (which hands them over) or `peek`/`count` (which do not), and `update` once the
@@ -111,6 +122,9 @@ export class Messages<Tags extends TagMap = DefaultTags> {
   readonly #tags: TagMap;
   readonly #catalog: Catalog | undefined;
   readonly #maxMessageBytes: number;
+  // What `add` checks its input against, and whom it tells of what it changed: made by the
+  // first add off the shortest path.
+  #rules: AcceptRules | undefined;
   #level: number;
   // The app's minimum level, which `level = undefined` goes back to.
   readonly #defaultLevel: number;
@@ -137,10 +151,13 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     this.#backend = backend;
     this.#tags = options.tags ?? DEFAULT_TAGS;
     this.#catalog = options.catalog?.templates;
-    const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    if (!Number.isInteger(maxBytes) || maxBytes < 1) {
-      throw new TypeError(
-        `trpc-messages: maxMessageBytes must be a positive integer, got ${maxBytes}`,
+    const maxBytes = positiveInteger(
+      options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      'maxMessageBytes',
+    );
+    if (maxBytes > MAX_MESSAGE_BYTES) {
+      throw new RangeError(
+        `trpc-messages: maxMessageBytes may be at most ${MAX_MESSAGE_BYTES} (1 MiB), got ${maxBytes}`,
       );
     }
     this.#maxMessageBytes = maxBytes;
@@ -165,20 +182,35 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     return this.#level;
   }
 
-  /** Sets this request's minimum level; `undefined` goes back to the app's (Django's `None`). */
+  /**
+   * Sets this request's minimum level; `undefined` goes back to the app's (Django's `None`). A
+   * level that is not an integer is ignored, and reported to `onError`.
+   */
   set level(level: number | undefined) {
     if (level === undefined) {
       this.#level = this.#defaultLevel;
       return;
     }
-    assertLevel(level, 'the minimum level');
+    if (!isLevel(level)) {
+      this.#report(
+        new MessageInputError(
+          'level',
+          'ignored',
+          levelProblem(level, 'the minimum level'),
+          `set one such as DEBUG, or undefined for the app's (${this.#defaultLevel})`,
+        ),
+      );
+      return;
+    }
     this.#level = level;
   }
 
   /**
    * Queues a message. An empty message, or one below the minimum level, is ignored (as in
-   * Django). Throws a TypeError for a level that is not an integer or a text that is not a
-   * string, and a RangeError for a text over the size limit.
+   * Django). Never throws: a message over `maxMessageBytes` is truncated to fit (or loses its
+   * action), and one that cannot be stored as given (a level that is not an integer, a text that
+   * is not a string, a key the catalog lacks…) is dropped; each is reported to `onError` as a
+   * `MessageInputError`.
    */
   add(level: LevelOf<Tags>, message: MessageText, options?: AddOptions): void {
     this.#push(level, message, options);
@@ -345,7 +377,9 @@ export class Messages<Tags extends TagMap = DefaultTags> {
     return andThen(this.#backend.rotate(options), (moved) => {
       this.#peeked = undefined;
       // Actions queued so far were offered to the old recipient: offer them to the new one.
-      const queued = this.#queued.map((message) => this.#withSignedAction(message));
+      const queued = this.#queued.map((message) =>
+        message.action ? { ...message, action: this.#signFor(message.action) } : message,
+      );
       this.#queued = [...moved, ...queued];
     });
   }
@@ -440,99 +474,53 @@ export class Messages<Tags extends TagMap = DefaultTags> {
   }
 
   #push(level: number, text: MessageText, options?: AddOptions): void {
-    assertLevel(level);
-    // The common case, a text and nothing else, on the shortest path: no option to check.
-    if (typeof text === 'string' && options === undefined) {
+    // The common case, a short text and nothing else, on the shortest path: a UTF-16 unit takes
+    // at most 3 bytes of UTF-8, so its weight needs no counting.
+    if (
+      typeof text === 'string' &&
+      options === undefined &&
+      isLevel(level) &&
+      text.length * 3 <= this.#maxMessageBytes
+    ) {
       if (text.length === 0 || level < this.#level) return;
-      this.#checkSize(text, undefined, undefined);
       this.#queue({ id: newMessageId(), level, message: text, extraTags: '' });
       return;
     }
-    const translation =
-      typeof text === 'string' ? undefined : checkTranslation(this.#catalog, text);
-    const message = translation ? '' : (text as string);
-    const { extraTags = '', key, action } = options ?? {};
-    if (typeof extraTags !== 'string') {
-      throw new TypeError(`trpc-messages: extraTags must be a string, got ${typeof extraTags}`);
-    }
-    if (
-      key !== undefined &&
-      (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH)
-    ) {
-      throw new TypeError(
-        `trpc-messages: a message's key must be a string of 1 to ${MAX_KEY_LENGTH} characters`,
-      );
-    }
-    if (action !== undefined) assertAction(action);
-    if ((message.length === 0 && !translation) || level < this.#level) return;
-    this.#checkSize(message, translation, action);
-    const stored: { -readonly [K in keyof StoredMessage]: StoredMessage[K] } = {
-      id: newMessageId(),
-      level,
-      message,
-      extraTags,
+    this.#rules ??= {
+      catalog: this.#catalog,
+      report: (error) => this.#report(error),
+      signAction: (action) => this.#signFor(action),
     };
-    // Assigned, not spread: one object per message.
-    if (key !== undefined) stored.key = key;
-    if (translation) stored.translation = translation;
-    if (action) stored.action = action;
-    this.#queue(action ? this.#withSignedAction(stored) : stored);
+    const message = acceptMessage(level, text, options, this.#rules);
+    if (message === undefined || message.level < this.#level) return;
+    const fitted = fitMessage(message, this.#maxMessageBytes, this.#rules.report);
+    if (fitted) this.#queue(fitted);
+  }
+
+  /** Tells `onError` of a change made to bad input; in development, warns once per call site. */
+  #report(error: MessageInputError): void {
+    if (!inProduction()) warnOnce(error);
+    try {
+      this.#onError(error);
+    } catch (thrown) {
+      // An onError that throws must not make add throw after all.
+      logError(thrown);
+    }
   }
 
   /**
-   * `message`, its action signed for the request's recipient (whom the message is kept for),
-   * so that only a request of that recipient can take it.
+   * `action` signed for the request's recipient (whom its message is kept for), so that only a
+   * request of that recipient can take it.
    */
-  #withSignedAction(message: StoredMessage): StoredMessage {
-    if (!message.action || !this.#signAction) return message;
+  #signFor(action: MessageAction): MessageAction {
+    if (!this.#signAction) return action;
     // Where messages live in the browser alone (the cookie storage) there is no one to bind to.
     const recipient = this.#backend.readers ? recipientKey(this.recipient()) : '';
-    return { ...message, action: this.#signAction(message.action, recipient) };
+    return this.#signAction(action, recipient);
   }
 
   #queue(message: StoredMessage): void {
     this.#queued.push(message);
     this.#flushSoon();
-  }
-
-  /** Throws a RangeError when the message is over the size limit. */
-  #checkSize(
-    message: string,
-    translation: Translation | undefined,
-    action: MessageAction | undefined,
-  ): void {
-    // A UTF-16 unit takes at most 3 bytes of UTF-8, so short texts skip the byte count.
-    if (!translation && !action && message.length * 3 <= this.#maxMessageBytes) return;
-    let units = message.length;
-    const parts = [message];
-    if (translation) parts.push(translation.key, JSON.stringify(translation.params));
-    if (action) parts.push(action.label, action.path, JSON.stringify(action.input));
-    for (const part of parts.slice(1)) units += part.length;
-    // A UTF-16 unit takes at most 3 bytes of UTF-8, so short messages skip the byte count.
-    if (units * 3 <= this.#maxMessageBytes) return;
-    const bytes = parts.reduce((sum, part) => sum + utf8Length(part), 0);
-    if (bytes > this.#maxMessageBytes) {
-      throw new RangeError(
-        `trpc-messages: a message may hold at most ${this.#maxMessageBytes} bytes of UTF-8 ` +
-          `(maxMessageBytes), got ${bytes}`,
-      );
-    }
-  }
-}
-
-/** Throws a TypeError unless `action` has the shape of one made by the kit's `actions()`. */
-function assertAction(action: unknown): asserts action is MessageAction {
-  const { label, path, expiresAt, token } = (action ?? {}) as Partial<MessageAction>;
-  if (
-    typeof label !== 'string' ||
-    label.length === 0 ||
-    typeof path !== 'string' ||
-    typeof token !== 'string' ||
-    !Number.isSafeInteger(expiresAt)
-  ) {
-    throw new TypeError(
-      "trpc-messages: a message's action must be made by the kit's actions(): " +
-        "action({ label: 'Undo', path: 'tasks.restore', input: { id } })",
-    );
   }
 }

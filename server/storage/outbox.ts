@@ -43,10 +43,13 @@ export interface RecipientMessages<Tags extends TagMap = DefaultTags> {
   error(message: MessageText, options?: AddOptions): Promise<void>;
 }
 
+const ignore = () => undefined;
+
 /**
  * Messages for `recipient`, sent from a background job, a webhook or another service: stored in
  * `store` and delivered by the recipient's next consume (or live). The same rules as in a
- * request: levels, the minimum level, the size limit. A message with a `key` also removes the
+ * request: levels, the minimum level, the size limit, bad input reported to `onError` and never
+ * thrown. A message with a `key` also removes the
  * recipient's unread messages of that key, which it replaces: a job's progress, sent while the
  * browser is away, leaves one message, not one per step pushing others out of the store.
  */
@@ -68,7 +71,12 @@ export function sendTo<Tags extends TagMap = DefaultTags>(
     // Found before the new one is stored, and removed in the step that stores it. One handed
     // out meanwhile is shown, then replaced on screen by the new one.
     const replaced = (await backend.peek()).filter((m) => m.key === key).map((m) => m.id);
-    const replacing = new Messages<Tags>(backend, { ...options, delivery: { acks: replaced } });
+    // The same message queued again: what was wrong with it was reported the first time.
+    const replacing = new Messages<Tags>(backend, {
+      ...options,
+      onError: ignore,
+      delivery: { acks: replaced },
+    });
     queue(replacing);
     await replacing.update();
   };

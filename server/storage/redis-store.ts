@@ -5,6 +5,7 @@ import {
   type IoredisCluster,
   ioredisConnection,
 } from './ioredis-connection.js';
+import type { ListenOptions } from './listeners.js';
 import { decodeMessages, encodeMessagesAsJson } from './message-codec.js';
 import {
   assertLeaseFor,
@@ -49,7 +50,7 @@ export interface RedisStoreOptions {
   /**
    * Called with the messages an append pushed past `maxMessagesPerKey` (reason 'overflow').
    * Messages that expire are not reported: Redis deletes them on its own. The tRPC kit reports
-   * drops on its own; a store used without it and without `onDrop` warns outside production.
+   * drops on its own; a store used without it and without `onDrop` logs them in counts.
    */
   readonly onDrop?: (event: DropEvent) => void;
 }
@@ -145,8 +146,8 @@ export class RedisStore implements MessageStore {
     return reply === 1;
   }
 
-  watchDrops(listener: (event: DropEvent) => void): () => void {
-    return this.#drops.watch(listener);
+  watchDrops(listener: (event: DropEvent) => void, options?: ListenOptions): () => void {
+    return this.#drops.watch(listener, options);
   }
 
   /**

@@ -13,7 +13,7 @@ import { type ActionMaker, createActionMaker, createActionSigner } from './actio
 import { createFromRequest } from './from-request.js';
 import { createMessagesRouter } from './messages-router.js';
 import { createPersistence } from './persist.js';
-import { type ErrorReporter, MessagesDroppedError, Reporter } from './reporter.js';
+import { type ErrorReporter, Reporter } from './reporter.js';
 import { createRequireAction } from './require-action.js';
 import { wrapResponseMeta } from './response-meta.js';
 
@@ -25,7 +25,11 @@ export interface CreateMessagesOptions<Tags extends TagMap> {
   readonly level?: number;
   /** The app's tag map (`defineTags`), for custom levels and renamed tags. */
   readonly tags?: Tags;
-  /** The longest message accepted, in bytes of UTF-8 (default 8192). */
+  /**
+   * The most a message may weigh, in bytes (default 8192): the UTF-8 of its text or key and
+   * parameters, extra tags, key and action. A message over it is truncated to fit (or loses its
+   * action), and `onError` is told.
+   */
   readonly maxMessageBytes?: number;
   /**
    * The app's catalog (`defineCatalog`), for messages given by key and parameters: the client
@@ -39,13 +43,16 @@ export interface CreateMessagesOptions<Tags extends TagMap> {
    */
   readonly secret?: Secret;
   /**
-   * Told when messages could not be stored or read (a store that is down, a cookie over its
-   * budget); the request itself goes on. Default: console.error.
+   * Told, with the call's path, when messages could not be stored or read (a store that is down,
+   * a cookie over its budget) and when a message's input was changed or dropped (a
+   * `MessageInputError`: over `maxMessageBytes`, a level that is not an integer…); the request
+   * itself goes on. Default: console.error (one line for the kit's own notices).
    */
   readonly onError?: ErrorReporter;
   /**
    * Told of every message the store let go unread (over `maxMessagesPerKey`, evicted, expired).
-   * Default: `onError`, with a `MessagesDroppedError`.
+   * Default: counted, and reported every ten seconds at most as one `MessagesDroppedError`, to
+   * `onError` (or logged, once for every kit on the store).
    */
   readonly onDrop?: (event: DropEvent) => void;
   /**
@@ -70,10 +77,7 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
     serverStorage(options.secret === undefined ? {} : { secret: options.secret });
   const reporter = new Reporter(options.onError);
   const leaseMs = positiveInteger(options.leaseMs ?? DEFAULT_LEASE_MS, 'leaseMs');
-  storage.store?.watchDrops?.(
-    options.onDrop ??
-      ((event) => reporter.report(new MessagesDroppedError(event.messages, event.reason))),
-  );
+  reporter.watchDrops(storage.store, options.onDrop);
   const actionSigner = new Signer(options.secret, 'trpc-messages.action');
   // The same for every request: built once.
   const messageOptions: MessagesOptions<Tags> = {
@@ -82,6 +86,11 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
     ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
     ...(options.catalog === undefined ? {} : { catalog: options.catalog }),
     signAction: createActionSigner(actionSigner),
+  };
+  // Messages sent from outside a request report as requests do, with no path.
+  const jobOptions: MessagesOptions<Tags> = {
+    ...messageOptions,
+    onError: (error) => reporter.report(error),
   };
   // Where an action's token is recorded once used: the storage's store, or, for the cookie
   // storage, which has none, this process's memory (so a token is used once per instance).
@@ -155,7 +164,7 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
             'or fallbackStorage() to send messages from outside a request',
         );
       }
-      return sendTo<Tags>(storage.store, recipient, messageOptions);
+      return sendTo<Tags>(storage.store, recipient, jobOptions);
     },
 
     /**

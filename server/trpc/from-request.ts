@@ -7,6 +7,7 @@ import { nodeExchange } from '../adapters/node.js';
 import type { ResponseExchange } from '../adapters/response-exchange.js';
 import type { Storage } from '../storage/backend.js';
 import { inProduction } from '../storage/environment.js';
+import { MessageInputError } from '../storage/message-input-error.js';
 import { Messages, type MessagesOptions } from '../storage/messages.js';
 import { announceInline } from './inline-delivery.js';
 import type { Reporter } from './reporter.js';
@@ -79,8 +80,8 @@ export function createFromRequest<Tags extends TagMap>(setup: RequestMessagesSet
     // Streamed batches and subscriptions send their headers before the procedures run.
     const headersFirst = info?.accept === 'application/jsonl' || info?.type === 'subscription';
     const consumes = info?.calls.some((call) => call.procedure === setup.consume) ?? false;
-    // Failures the storage recovers from (a store that is down, under fallback) belong to the
-    // request: named by its calls' paths, as tRPC names a batch ('a,b').
+    // Failures the storage recovers from (a store that is down, under fallback), and bad input
+    // to `add`, belong to the request: named by its calls' paths, as tRPC names a batch ('a,b').
     const paths = info?.calls.map((call) => call.path).join(',') || undefined;
     const reportRecovered = (error: unknown) => reporter.report(error, paths);
     if (consumes) exchange.setHeader('cache-control', 'no-store');
@@ -89,6 +90,7 @@ export function createFromRequest<Tags extends TagMap>(setup: RequestMessagesSet
     const options: MessagesOptions<Tags> = client
       ? {
           ...messageOptions,
+          onError: reportRecovered,
           delivery: {
             holder: client.tab,
             acks: client.acks,
@@ -97,7 +99,7 @@ export function createFromRequest<Tags extends TagMap>(setup: RequestMessagesSet
             leaseMs: setup.leaseMs,
           },
         }
-      : messageOptions;
+      : { ...messageOptions, onError: reportRecovered };
     // The Toaster consumes on mount: a session given then is shared by the page's next
     // requests, even concurrent ones.
     const backend = storage.open(exchange, {
@@ -115,6 +117,7 @@ export function createFromRequest<Tags extends TagMap>(setup: RequestMessagesSet
             eager: true,
             onError: (error) => {
               const path = info.calls[0]?.path;
+              if (error instanceof MessageInputError) return reporter.report(error, path);
               try {
                 reporter.fail(messages, error, path);
               } catch (thrown) {

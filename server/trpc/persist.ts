@@ -2,11 +2,12 @@ import { TRPCError } from '@trpc/server';
 import type { TagMap } from '../../shared/tags.js';
 import type { MessageStore } from '../storage/message-store.js';
 import type { Messages } from '../storage/messages.js';
+import { MessagesDroppedError } from '../storage/messages-dropped-error.js';
 import type { Signer } from '../storage/signer.js';
 import { checkAction } from './actions.js';
 import { writeInline } from './inline-delivery.js';
 import type { MessagesContext } from './messages-context.js';
-import { MessagesDroppedError, type Reporter } from './reporter.js';
+import type { Reporter } from './reporter.js';
 import { type RequestState, requestStates } from './request-state.js';
 
 /** The `persist` middleware, and the save it runs, for one kit. */
@@ -47,7 +48,13 @@ export function createPersistence<Tags extends TagMap>(
     if (messages.inline && request?.exchange.gone) messages.stopInline();
     try {
       const dropped = await messages.update();
-      if (dropped.length > 0) reporter.report(new MessagesDroppedError(dropped), path);
+      if (dropped.length > 0) {
+        const error = new MessagesDroppedError(
+          { 'cookie-full': dropped.length },
+          { messages: dropped },
+        );
+        reporter.report(error, path);
+      }
     } catch (error) {
       reporter.fail(messages, error, path);
     }

@@ -1,7 +1,8 @@
-import type { StoredMessage } from '../../shared/message.js';
 import { StreamedCookieError } from '../storage/cookie-storage.js';
+import { DropSummary, logDrops } from '../storage/drop-summary.js';
 import { inProduction } from '../storage/environment.js';
-import type { DropReason } from '../storage/message-store.js';
+import { logError } from '../storage/log-error.js';
+import type { DropEvent, MessageStore } from '../storage/message-store.js';
 import { MissingSecretError } from '../storage/signer.js';
 
 /** Where a failure of messages work happened: the procedure's path, when there is one. */
@@ -12,48 +13,47 @@ export interface FailureSite {
 /** Told when messages could not be stored or read; the request itself goes on. */
 export type ErrorReporter = (error: unknown, where: FailureSite) => void;
 
-/** Why messages were dropped unread: a store's reason, or a cookie over its byte budget. */
-export type DroppedBecause = DropReason | 'cookie-full';
-
-const because: Record<DroppedBecause, string> = {
-  'cookie-full': 'did not fit the cookie',
-  overflow: 'were pushed out by newer ones past maxMessagesPerKey',
-  evicted: 'were evicted from a full store',
-  expired: 'expired unread',
-};
-
-/** Messages were dropped unread: `messages`, for `reason`. */
-export class MessagesDroppedError extends Error {
-  readonly messages: readonly StoredMessage[];
-  readonly reason: DroppedBecause;
-  constructor(messages: readonly StoredMessage[], reason: DroppedBecause = 'cookie-full') {
-    super(`trpc-messages: ${messages.length} message(s) ${because[reason]} and were dropped`);
-    this.name = 'MessagesDroppedError';
-    this.messages = messages;
-    this.reason = reason;
-  }
-}
-
-const logError: ErrorReporter = (error) => console.error('trpc-messages:', error);
-
 /**
  * The kit's policy for failures of messages work: they are reported, never turned into a failed
  * call, except for misconfigurations in development, which are thrown so they are seen.
  */
 export class Reporter {
   readonly #report: ErrorReporter;
+  // Whether reports go to the app's onError rather than the default log.
+  readonly #ownOnError: boolean;
   readonly #production = inProduction();
   readonly #misconfigurationsReported = new Set<string>();
   // Requests whose messages a store refused: that was reported, so they are not "never stored".
   readonly #failed = new WeakSet<object>();
+  // The kit's listener to its store's drops, kept here: the store holds it weakly, so a kit that
+  // is gone stops listening, and every part of a kit holds its reporter.
+  #dropListener: ((event: DropEvent) => void) | undefined;
 
-  constructor(report: ErrorReporter = logError) {
-    this.#report = report;
+  constructor(report?: ErrorReporter) {
+    this.#report = report ?? logError;
+    this.#ownOnError = report !== undefined;
   }
 
   /** Reports `error`, with the path of the procedure it happened in. */
   report(error: unknown, path?: string): void {
     this.#report(error, path === undefined ? {} : { path });
+  }
+
+  /**
+   * Reports the messages `store` drops unread: each drop to `onDrop` when the app gives one;
+   * else in counts (see `DropSummary`), to the app's onError, or logged once for every kit that
+   * has neither (one registration per store).
+   */
+  watchDrops(store: MessageStore | undefined, onDrop?: (event: DropEvent) => void): void {
+    if (!store?.watchDrops) return;
+    if (onDrop === undefined && !this.#ownOnError) {
+      logDrops(store);
+      return;
+    }
+    const summary = onDrop ? undefined : new DropSummary((error) => this.report(error));
+    // A listener of the kit's own, even around the app's onDrop, which may outlive the kit.
+    this.#dropListener = (event) => (summary ? summary.add(event) : onDrop?.(event));
+    store.watchDrops(this.#dropListener, { weak: true });
   }
 
   /**

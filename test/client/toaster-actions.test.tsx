@@ -92,7 +92,8 @@ describe("a message's action in the Toaster", () => {
     const app = server();
     const { client } = app.browser();
     const onActionError = vi.fn();
-    // A claim the server did not sign: the call is refused.
+    // A visitor with a session, whose claim the server did not sign: the call is refused.
+    await client.recipient.query();
     messagesFor(client).list.push([undoable('forged-1', 'Task 11 deleted.')]);
     renderToaster(client, { onActionError });
 

@@ -8,6 +8,7 @@ import {
 } from '../../../server/storage/memory-store.js';
 import { INFO } from '../../../shared/levels.js';
 import type { StoredMessage } from '../../../shared/message.js';
+import { runWithGc } from '../../fixtures/gc-script.js';
 import { texts } from '../../fixtures/texts.js';
 
 let nextId = 0;
@@ -109,6 +110,60 @@ describe('MemoryStore bounds', () => {
     expect(store.bytes).toBeLessThanOrEqual(10_000);
     expect(texts(await store.peek('c'))).toEqual(['c'.repeat(2000)]);
   });
+
+  it('counts against maxBytes what a message weighs in its parameters, action and key, not its text alone', async () => {
+    const heavy: StoredMessage[] = [
+      {
+        id: 'p',
+        level: INFO,
+        message: '',
+        extraTags: '',
+        translation: { key: 'task.created', params: { title: 't'.repeat(4000) } },
+      },
+      {
+        id: 'a',
+        level: INFO,
+        message: 'Deleted.',
+        extraTags: '',
+        action: {
+          label: 'Undo',
+          path: 'tasks.restore',
+          input: 'i'.repeat(4000),
+          expiresAt: 0,
+          token: 't',
+        },
+      },
+      {
+        id: 'k',
+        level: INFO,
+        message: 'Saved.',
+        extraTags: 'e'.repeat(4000),
+        key: 'k'.repeat(128),
+      },
+    ];
+    for (const message of heavy) {
+      const { store, drops } = recordingStore({ maxBytes: 20_000 });
+      await store.commit('a', { added: [message] });
+      await store.commit('b', { added: [{ ...message, id: `${message.id}2` }] });
+      expect(store.bytes, message.id).toBeGreaterThan(16_000);
+      await store.commit('c', { added: [{ ...message, id: `${message.id}3` }] });
+      expect(
+        drops.map((d) => [d.key, d.reason]),
+        message.id,
+      ).toEqual([['a', 'evicted']]);
+    }
+  });
+
+  it('keeps the heap within 1.5 times maxBytes, whatever part of its messages their weight is in', async () => {
+    const { maxBytes, growth } = await runWithGc<{
+      maxBytes: number;
+      growth: Record<string, { heapBytes: number }>;
+    }>(new URL('./memory-store-heap.script.ts', import.meta.url));
+    expect(Object.keys(growth)).toHaveLength(4);
+    for (const [shape, { heapBytes }] of Object.entries(growth)) {
+      expect(heapBytes, shape).toBeLessThanOrEqual(1.5 * maxBytes);
+    }
+  }, 60_000);
 
   it('keeps the key just written even when it alone passes maxBytes', async () => {
     const { store } = recordingStore({ maxBytes: 1_000 });

@@ -5,6 +5,7 @@ import {
   encodeMessages,
   encodeMessagesAsJson,
 } from '../../../server/storage/message-codec.js';
+import { MAX_MESSAGE_BYTES } from '../../../server/storage/message-weight.js';
 import type { StoredMessage } from '../../../shared/message.js';
 
 const saved: StoredMessage = { id: 'a1', level: 25, message: 'Task saved.', extraTags: '' };
@@ -194,6 +195,8 @@ describe('decodeMessages', () => {
       '[["a1",25,"x","",{"z":1}]]',
       '[["a1",25,"x","",{"k":""}]]',
       '[["a1",25,"x","",{"k":5}]]',
+      `[["a1",25,"x","",{"k":"${'k'.repeat(129)}"}]]`,
+      '[["a1",25,"x","",{"a":["","p",1,0,"t"]}]]',
       '[["a1",25,"x","",{"t":["k"]}]]',
       '[["a1",25,"x","",{"t":["k",{"p":true}]}]]',
       '[["a1",25,"x","",{"t":["",{}]}]]',
@@ -204,6 +207,17 @@ describe('decodeMessages', () => {
       '[["a1",25,"x","","h",5,"not extras"]]',
     ];
     for (const text of wrong) expect(decodeMessages(text), text).toBeUndefined();
+  });
+
+  it('returns undefined for a message heavier than any the kit adds (1 MiB), in either form', () => {
+    const heavy = (bytes: number): StoredMessage => ({ ...saved, message: 'x'.repeat(bytes) });
+    const params = { title: 'x'.repeat(MAX_MESSAGE_BYTES) };
+    const byKey: StoredMessage = { ...saved, message: '', translation: { key: 't', params } };
+    for (const encode of [encodeMessages, encodeMessagesAsJson]) {
+      expect(decodeMessages(encode([heavy(MAX_MESSAGE_BYTES)]))?.messages).toHaveLength(1);
+      expect(decodeMessages(encode([heavy(MAX_MESSAGE_BYTES + 1)]))).toBeUndefined();
+      expect(decodeMessages(encode([byKey]))).toBeUndefined();
+    }
   });
 
   it('returns undefined for text that is not JSON', () => {

@@ -1,13 +1,14 @@
 import { initTRPC } from '@trpc/server';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { Storage } from '../../../server/storage/backend.js';
 import { cookieStorage } from '../../../server/storage/cookie-storage.js';
 import { MemoryStore } from '../../../server/storage/memory-store.js';
 import type { Messages } from '../../../server/storage/messages.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
-import { createActionMaker } from '../../../server/trpc/actions.js';
+import { Signer } from '../../../server/storage/signer.js';
+import { createActionMaker, createActionSigner } from '../../../server/trpc/actions.js';
 import { defineCatalog } from '../../../shared/catalog.js';
 import { Browser } from '../../fixtures/request.js';
 
@@ -22,13 +23,19 @@ const t = defineCatalog({
   'all.done': 'All done.',
 });
 
-const storages = {
-  cookie: () => cookieStorage({ secret }),
-  server: () => serverStorage({ secret, store: new MemoryStore() }),
-};
+const makeServer = () => serverStorage({ secret, store: new MemoryStore() });
+const storages = { cookie: () => cookieStorage({ secret }), server: makeServer };
+
+// Bad input is warned about once per call site in development: not what these tests are about.
+beforeEach(() => {
+  vi.spyOn(console, 'warn').mockImplementation(() => {});
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 function browser(storage: Storage) {
-  const client = new Browser(storage, { catalog: t });
+  const client = new Browser(storage, { catalog: t, signAction });
   return <T>(work: (messages: Messages) => T | Promise<T>) => client.request(work);
 }
 
@@ -39,6 +46,8 @@ const router = trpc.router({
   }),
 });
 const action = createActionMaker<typeof router>();
+// As the kit signs an action once its message is queued, for the message's recipient.
+const signAction = createActionSigner(new Signer(secret, 'trpc-messages.action'));
 
 describe.each(Object.entries(storages))('over %s storage, a message', (_name, makeStorage) => {
   it("given by key reaches the reader with its key, parameters and the catalog's text", async () => {
@@ -59,7 +68,7 @@ describe.each(Object.entries(storages))('over %s storage, a message', (_name, ma
     const read = (await request((m) => m.consume())).result;
     expect(read.map(({ key, action: offered }) => ({ key, offered }))).toEqual([
       { key: 'export', offered: undefined },
-      { key: undefined, offered: undo },
+      { key: undefined, offered: { ...undo, token: expect.stringMatching(/^[0-9]+\./) } },
     ]);
   });
 });
@@ -76,31 +85,60 @@ describe('a message given by key', () => {
     expect(byKey[0]?.length).toBeLessThan((byText[0]?.length ?? 0) - 250);
   });
 
-  it('is refused, with a TypeError, when the app gave createMessages no catalog', async () => {
-    const client = new Browser(cookieStorage({ secret }));
-    await expect(client.request((m) => m.info(t('all.done')))).rejects.toThrow(
-      /createMessages was given no catalog/,
+  it('is dropped, and reported, when the app gave createMessages no catalog', async () => {
+    const onError = vi.fn();
+    const client = new Browser(cookieStorage({ secret }), { onError });
+    const { setCookies } = await client.request((m) => m.info(t('all.done')));
+    expect(setCookies).toEqual([]);
+    expect(onError).toHaveBeenCalledWith(
+      expect.objectContaining({
+        problem: 'catalog',
+        outcome: 'dropped',
+        message: expect.stringMatching(/createMessages was given no catalog.*pass \{ catalog \}/),
+      }),
     );
   });
 
-  it('is refused when its key is not in the catalog or a parameter is missing', async () => {
-    const request = browser(cookieStorage({ secret }));
-    await expect(request((m) => m.info({ key: 'nope', params: {} }))).rejects.toThrow(
-      /the catalog has no message "nope"/,
-    );
-    await expect(request((m) => m.info({ key: 'task.saved', params: {} }))).rejects.toThrow(
-      /needs the parameter \{title\}/,
-    );
-    await expect(
-      request((m) => m.info({ key: 'task.saved', params: { title: true as never } })),
-    ).rejects.toThrow(TypeError);
+  it('is dropped, and reported, when its key is not in the catalog or a parameter is missing', async () => {
+    const onError = vi.fn();
+    const client = new Browser(cookieStorage({ secret }), { catalog: t, onError });
+    const { setCookies } = await client.request((m) => {
+      m.info({ key: 'nope', params: {} });
+      m.info({ key: 'task.saved', params: {} });
+      m.info({ key: 'task.saved', params: { title: true as never } });
+      m.info({ key: 'export.progress', params: { percent: Number.NaN } });
+    });
+    expect(setCookies).toEqual([]);
+    const said = onError.mock.calls.map(([error]: unknown[]) => (error as Error).message);
+    expect(said).toEqual([
+      expect.stringMatching(/the catalog has no message "nope"/),
+      expect.stringMatching(/needs the parameter \{title\}/),
+      expect.stringMatching(/needs the parameter \{title\}/),
+      expect.stringMatching(/needs the parameter \{percent\}, as a string or finite number/),
+    ]);
   });
 
-  it('counts its key and parameters against the size limit', async () => {
-    const client = new Browser(cookieStorage({ secret }), { catalog: t, maxMessageBytes: 64 });
-    await expect(
-      client.request((m) => m.info(t('task.saved', { title: 'é'.repeat(40) }))),
-    ).rejects.toThrow(RangeError);
+  it('keeps only the parameters its template shows', async () => {
+    const request = browser(makeServer());
+    const params = { title: 'Docs', secret: 'not shown', nested: { deep: 1 } };
+    await request((m) => m.success(t('task.saved', params as never)));
+    const [read] = (await request((m) => m.consume())).result;
+    expect(read?.translation).toEqual({ key: 'task.saved', params: { title: 'Docs' } });
+  });
+
+  it('counts its key and parameters against the size limit, cutting the parameter to fit', async () => {
+    const onError = vi.fn();
+    const client = new Browser(cookieStorage({ secret }), {
+      catalog: t,
+      maxMessageBytes: 96,
+      onError,
+    });
+    await client.request((m) => m.info(t('task.saved', { title: 'é'.repeat(40) })));
+    const [read] = (await client.request((m) => m.consume())).result;
+    // The key, the parameters object, its property, its name and its value take 10 + 32 + 8 + 5
+    // + 8 bytes: 33 are left for the title's text, 15 two-byte characters and the ellipsis.
+    expect(read?.translation?.params).toEqual({ title: `${'é'.repeat(15)}…` });
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ outcome: 'truncated' }));
   });
 
   it('round-trips any parameters through the cookie', async () => {
@@ -155,17 +193,53 @@ describe("an action's label given by key", () => {
 });
 
 describe('add options', () => {
-  it('refuse a key that is empty, not a string or over 128 characters', async () => {
-    const request = browser(cookieStorage({ secret }));
+  it('drop, reporting it, the message whose key is empty, not a string or over 128 characters', async () => {
+    const onError = vi.fn();
+    const client = new Browser(cookieStorage({ secret }), { onError });
     for (const key of ['', 'k'.repeat(129), 5 as never]) {
-      await expect(request((m) => m.info('x', { key }))).rejects.toThrow(/key must be a string/);
+      const { setCookies } = await client.request((m) => m.info('x', { key }));
+      expect(setCookies).toEqual([]);
     }
+    expect(onError).toHaveBeenCalledTimes(3);
+    expect(onError.mock.calls[1]?.[0].message).toMatch(
+      /key must be a string of 1 to 128 characters, got 129 characters/,
+    );
   });
 
-  it("refuse an action not made by the kit's actions()", async () => {
-    const request = browser(cookieStorage({ secret }));
-    await expect(
-      request((m) => m.info('x', { action: { label: 'Undo', path: 'a.b' } as never })),
-    ).rejects.toThrow(/must be made by the kit's actions\(\)/);
+  it("drop, reporting it, an action not made by the kit's actions(), keeping the message", async () => {
+    const onError = vi.fn();
+    const client = new Browser(cookieStorage({ secret }), { onError });
+    await client.request((m) => m.info('x', { action: { label: 'Undo', path: 'a.b' } as never }));
+    const [read] = (await client.request((m) => m.consume())).result;
+    expect(read).toMatchObject({ message: 'x' });
+    expect(read?.action).toBeUndefined();
+    expect(onError).toHaveBeenCalledWith(
+      expect.objectContaining({
+        problem: 'action',
+        outcome: 'action-dropped',
+        message: expect.stringMatching(/not made by the kit's actions\(\)/),
+      }),
+    );
+  });
+
+  it('drop, reporting it, an action too heavy to fit the limit with its message, keeping the message', async () => {
+    const onError = vi.fn();
+    const client = new Browser(cookieStorage({ secret }), {
+      maxMessageBytes: 512,
+      onError,
+      signAction,
+    });
+    // Its input made heavier after it was made: what add weighs, not what it verifies.
+    const undo = {
+      ...action({ label: 'Undo', path: 'tasks.restore', input: { id: 1 } }),
+      input: { id: 1, notes: 'n'.repeat(600) },
+    };
+    await client.request((m) => m.warning('Task deleted.', { action: undo }));
+    const [read] = (await client.request((m) => m.consume())).result;
+    expect(read).toMatchObject({ message: 'Task deleted.' });
+    expect(read?.action).toBeUndefined();
+    expect(onError).toHaveBeenCalledWith(
+      expect.objectContaining({ problem: 'size', outcome: 'action-dropped' }),
+    );
   });
 });

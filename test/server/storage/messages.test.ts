@@ -1,18 +1,31 @@
+import { isDeepStrictEqual } from 'node:util';
+import { initTRPC } from '@trpc/server';
 import fc from 'fast-check';
-import { describe, expect, expectTypeOf, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { z } from 'zod';
 import type { Backend, Storage } from '../../../server/storage/backend.js';
 import { createCookieExchange } from '../../../server/storage/cookie-exchange.js';
 import { cookieStorage } from '../../../server/storage/cookie-storage.js';
 import { MemoryStore } from '../../../server/storage/memory-store.js';
+import { MessageInputError } from '../../../server/storage/message-input-error.js';
 import type { StoreChange } from '../../../server/storage/message-store.js';
-import { Messages, type MessagesOptions } from '../../../server/storage/messages.js';
+import { messageWeight } from '../../../server/storage/message-weight.js';
+import {
+  type AddOptions,
+  Messages,
+  type MessagesOptions,
+} from '../../../server/storage/messages.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
+import { Signer } from '../../../server/storage/signer.js';
+import { createActionMaker, createActionSigner } from '../../../server/trpc/actions.js';
+import { defineCatalog, type Translation } from '../../../shared/catalog.js';
 import {
   DEBUG,
   defineTags,
   ERROR,
   INFO,
   type Message,
+  type StoredMessage,
   SUCCESS,
   WARNING,
 } from '../../../shared/index.js';
@@ -21,6 +34,15 @@ import { Browser } from '../../fixtures/request.js';
 import { texts } from '../../fixtures/texts.js';
 
 const secret = 'messages-test-secret-of-32-chars!';
+
+// Bad input is warned about once per call site in development: not what most tests here are about.
+beforeEach(() => {
+  vi.spyOn(console, 'warn').mockImplementation(() => {});
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
 
 /** A browser's successive requests against `storage`, as a function. */
 function browser(storage: Storage, options?: MessagesOptions) {
@@ -234,18 +256,27 @@ describe('minimum level', () => {
     expect(texts(result)).toEqual(['kept']);
   });
 
-  it('rejects a level that is not a safe integer, naming it', () => {
+  it('ignores a minimum level that is not a safe integer, and reports it naming the value', () => {
+    const onError = vi.fn();
     const messages = new Messages(
       cookieStorage({ secret }).open(createCookieExchange('', { secure: false })),
+      { onError },
     );
+    messages.level = WARNING;
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, 2.5, '20', null]) {
-      expect(() => {
-        messages.level = bad as number;
-      }).toThrow(TypeError);
+      messages.level = bad as number;
     }
-    expect(() => {
-      messages.level = 2.5;
-    }).toThrow(/2\.5/);
+    expect(messages.level).toBe(WARNING);
+    expect(onError).toHaveBeenCalledTimes(5);
+    expect(onError.mock.calls[2]?.[0]).toBeInstanceOf(MessageInputError);
+    expect(onError.mock.calls[2]?.[0]).toMatchObject({
+      problem: 'level',
+      outcome: 'ignored',
+      message: expect.stringMatching(/the minimum level must be a safe integer.*got 2\.5/),
+    });
+  });
+
+  it('refuses, at construction, a minimum level that is not a safe integer', () => {
     expect(
       () =>
         new Messages(cookieStorage({ secret }).open(createCookieExchange('', { secure: false })), {
@@ -256,74 +287,272 @@ describe('minimum level', () => {
 });
 
 describe('add', () => {
-  const fresh = (options?: MessagesOptions) =>
-    new Messages(
+  /** A request's messages over a cookie, and what they reported. */
+  const fresh = (options?: MessagesOptions) => {
+    const onError = vi.fn();
+    const messages = new Messages(
       cookieStorage({ secret }).open(createCookieExchange('', { secure: false })),
-      options,
+      { onError, ...options },
     );
+    /** What was reported, as `problem/outcome` pairs. */
+    const reported = () =>
+      onError.mock.calls.map(([error]: unknown[]) => {
+        expect(error).toBeInstanceOf(MessageInputError);
+        const { problem, outcome } = error as MessageInputError;
+        return `${problem}/${outcome}`;
+      });
+    return { messages, onError, reported };
+  };
 
   it('ignores an empty message', async () => {
-    const messages = fresh();
+    const { messages, reported } = fresh();
     messages.info('');
     expect(await messages.count()).toBe(0);
+    expect(reported()).toEqual([]);
   });
 
   it('gives every message a unique id', async () => {
-    const messages = fresh();
+    const { messages } = fresh();
     for (let i = 0; i < 1000; i += 1) messages.info(`m${i}`);
     const ids = (await messages.peek()).map((m) => m.id);
     expect(new Set(ids).size).toBe(1000);
   });
 
-  it('rejects a level that is not a safe integer with a TypeError naming the value', () => {
-    const messages = fresh();
-    expect(() => messages.add(Number.NaN as 20, 'x')).toThrow(TypeError);
-    expect(() => messages.add(Number.NaN as 20, 'x')).toThrow(/NaN/);
-    expect(() => messages.add('20' as unknown as 20, 'x')).toThrow(/"20"/);
-    expect(() => messages.add(Number.POSITIVE_INFINITY as 20, 'x')).toThrow(/Infinity/);
-    expect(() => messages.add((2 ** 60) as 20, 'x')).toThrow(TypeError);
+  it('drops a message whose level is not a safe integer, and reports it naming the value', async () => {
+    const { messages, onError, reported } = fresh();
+    for (const bad of [Number.NaN, '20', Number.POSITIVE_INFINITY, 2 ** 60]) {
+      messages.add(bad as 20, 'x');
+    }
+    expect(await messages.count()).toBe(0);
+    expect(reported()).toEqual(Array(4).fill('level/dropped'));
+    const said = onError.mock.calls.map(([error]: unknown[]) => (error as Error).message);
+    expect(said[0]).toMatch(/level must be a safe integer such as INFO \(20\), got NaN/);
+    expect(said[1]).toMatch(/got "20"/);
+    expect(said[2]).toMatch(/got Infinity/);
   });
 
-  it('rejects a message that is not a string', () => {
-    const messages = fresh();
-    expect(() => messages.info(42 as unknown as string)).toThrow(TypeError);
-    expect(() => messages.info(undefined as unknown as string)).toThrow(/string/);
+  it('drops a message that is not a string, and reports it', async () => {
+    const { messages, onError, reported } = fresh();
+    messages.info(42 as unknown as string);
+    messages.info(undefined as unknown as string);
+    expect(await messages.count()).toBe(0);
+    expect(reported()).toEqual(['text/dropped', 'text/dropped']);
+    expect(onError.mock.calls[0]?.[0].message).toMatch(/must be a string or a key of the catalog/);
   });
 
-  it('rejects extra tags that are not a string', () => {
-    expect(() => fresh().info('x', { extraTags: 1 as unknown as string })).toThrow(TypeError);
+  it('drops a message whose extra tags are not a string, and reports it', async () => {
+    const { messages, reported } = fresh();
+    messages.info('x', { extraTags: 1 as unknown as string });
+    expect(await messages.count()).toBe(0);
+    expect(reported()).toEqual(['extra-tags/dropped']);
   });
 
-  it('rejects a message over 8 KiB of UTF-8 with a RangeError naming the limit', () => {
-    const messages = fresh();
-    expect(() => messages.info('a'.repeat(8192))).not.toThrow();
-    expect(() => messages.info('a'.repeat(8193))).toThrow(RangeError);
-    expect(() => messages.info('a'.repeat(8193))).toThrow(/8192/);
+  it('truncates a message over 8 KiB of UTF-8 to fit, ending with an ellipsis, and reports it naming the limit', async () => {
+    const { messages, onError, reported } = fresh();
+    messages.info('a'.repeat(8192));
+    expect(reported()).toEqual([]);
+    messages.info('a'.repeat(8193));
     // 2731 three-byte characters are 8193 bytes but only 2731 UTF-16 units.
-    expect(() => messages.info('€'.repeat(2731))).toThrow(RangeError);
-    expect(() => messages.info('€'.repeat(2730))).not.toThrow();
+    messages.info('€'.repeat(2731));
+    messages.info('€'.repeat(2730));
+    expect(texts(await messages.peek())).toEqual([
+      'a'.repeat(8192),
+      `${'a'.repeat(8189)}…`,
+      `${'€'.repeat(2729)}…`,
+      '€'.repeat(2730),
+    ]);
+    expect(reported()).toEqual(['size/truncated', 'size/truncated']);
+    expect(onError.mock.calls[0]?.[0].message).toBe(
+      'trpc-messages: a message weighs 8193 bytes, over maxMessageBytes (8192); it was truncated ' +
+        'to fit; shorten it, or raise maxMessageBytes',
+    );
   });
 
-  it('takes a configured size limit', () => {
-    const messages = fresh({ maxMessageBytes: 10 });
-    expect(() => messages.info('0123456789')).not.toThrow();
-    expect(() => messages.info('0123456789x')).toThrow(/10 bytes/);
-    expect(() => fresh({ maxMessageBytes: 0 })).toThrow(TypeError);
+  it('takes a configured size limit, from 1 byte to 1 MiB', async () => {
+    const { messages, reported } = fresh({ maxMessageBytes: 10 });
+    messages.info('0123456789');
+    messages.info('0123456789x');
+    expect(texts(await messages.peek())).toEqual(['0123456789', '0123456…']);
+    expect(reported()).toEqual(['size/truncated']);
+    expect(() => fresh({ maxMessageBytes: 0 })).toThrow(RangeError);
+    expect(() => fresh({ maxMessageBytes: 1_048_577 })).toThrow(/at most 1048576/);
   });
 
-  it('counts any text by its UTF-8 bytes', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (text) => {
-        const messages = fresh({ maxMessageBytes: 32 });
-        const fits = Buffer.byteLength(text) <= 32;
-        if (fits) messages.info(text);
-        else expect(() => messages.info(text)).toThrow(RangeError);
+  it('keeps of any text over the limit its longest start that fits, cut between code points', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'grapheme', maxLength: 40 }), async (text) => {
+        const { messages, reported } = fresh({ maxMessageBytes: 32 });
+        messages.info(text);
+        const [kept = ''] = texts(await messages.peek());
+        if (Buffer.byteLength(text) <= 32) {
+          expect(kept).toBe(text);
+          expect(reported()).toEqual([]);
+          return;
+        }
+        expect(reported()).toEqual(['size/truncated']);
+        const start = kept.slice(0, -1);
+        expect(kept.endsWith('…') && text.startsWith(start)).toBe(true);
+        expect(Buffer.byteLength(kept)).toBeLessThanOrEqual(32);
+        // The next code point would not have fitted.
+        const next = String.fromCodePoint(text.codePointAt(start.length) as number);
+        expect(Buffer.byteLength(`${start}${next}…`)).toBeGreaterThan(32);
       }),
     );
   });
 
-  it('rejects a bad message even below the minimum level', () => {
-    expect(() => fresh().debug(7 as unknown as string)).toThrow(TypeError);
+  it('warns on the console once per cause and call site in development, never in production', () => {
+    const warn = vi.mocked(console.warn);
+    const { messages, reported } = fresh();
+    for (let i = 0; i < 3; i += 1) messages.info(42 as unknown as string);
+    messages.info(43 as unknown as string);
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(warn.mock.calls[0]?.[0]).toMatch(/dropped.*\(at .*messages\.test\.ts:\d+:\d+\)/);
+    vi.stubEnv('NODE_ENV', 'production');
+    messages.info(44 as unknown as string);
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(reported()).toHaveLength(5);
+  });
+
+  it('never throws, even when onError does', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const messages = new Messages(
+      cookieStorage({ secret }).open(createCookieExchange('', { secure: false })),
+      {
+        onError: () => {
+          throw new Error('onError broke');
+        },
+      },
+    );
+    expect(() => messages.info(42 as unknown as string)).not.toThrow();
+    expect(error).toHaveBeenCalledWith('trpc-messages:', new Error('onError broke'));
+  });
+
+  it('reports a bad message even below the minimum level', async () => {
+    const { messages, reported } = fresh();
+    messages.debug(7 as unknown as string);
+    expect(reported()).toEqual(['text/dropped']);
+  });
+
+  it('never throws, stores nothing over maxMessageBytes, and reports exactly when it changed or dropped the input', async () => {
+    const t = defineCatalog({ 'task.created': 'Task "{title}" created.', 'n.done': '{n} done.' });
+    const trpc = initTRPC.create();
+    const router = trpc.router({
+      undo: trpc.procedure.input(z.json()).mutation(() => undefined),
+    });
+    const action = createActionMaker<typeof router>();
+    // As the kit signs actions once queued (the token is what changes).
+    const signAction = createActionSigner(new Signer(secret, 'trpc-messages.action'));
+    const unsigned = (made: unknown) =>
+      typeof made === 'object' && made !== null ? { ...made, token: '' } : made;
+    const param = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.double(),
+      fc.integer(),
+    );
+    const input = {
+      level: fc.oneof(
+        fc.constantFrom(DEBUG, INFO, SUCCESS, WARNING, ERROR),
+        fc.integer(),
+        fc.constantFrom<unknown>(2.5, Number.NaN, Number.POSITIVE_INFINITY, '20', null, undefined),
+      ),
+      text: fc.oneof(
+        fc.string({ unit: 'binary', maxLength: 400 }),
+        param.map((title) => t('task.created', { title: title as string })),
+        param.map((n) => t('n.done', { n: n as number })),
+        fc.constantFrom<unknown>(42, undefined, null, {}, { key: 'nope', params: {} }),
+      ),
+      extraTags: fc.option(fc.oneof(fc.string({ maxLength: 60 }), fc.constant<unknown>(7)), {
+        nil: undefined,
+      }),
+      key: fc.option(fc.oneof(fc.string({ maxLength: 140 }), fc.constant<unknown>(5)), {
+        nil: undefined,
+      }),
+      action: fc.option(
+        fc.oneof(
+          fc
+            .jsonValue({ maxDepth: 3 })
+            .map((json) => action({ label: 'Undo', path: 'undo', input: json as never })),
+          fc.constant<unknown>({ label: 'Undo', path: 'undo' }),
+        ),
+        { nil: undefined },
+      ),
+      maxMessageBytes: fc.integer({ min: 1, max: 700 }),
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.record(input), async ({ level, text, maxMessageBytes, ...options }) => {
+        const added: StoredMessage[] = [];
+        const backend: Backend = {
+          peek: async () => [],
+          commit: (change) => {
+            added.push(...(change.added ?? []));
+            return { handedOut: [], unstored: [] };
+          },
+        };
+        const onError = vi.fn();
+        const messages = new Messages(backend, {
+          catalog: t,
+          maxMessageBytes,
+          onError,
+          signAction,
+        });
+        messages.add(level as 20, text as string, options as AddOptions);
+        await messages.update();
+
+        const [stored, ...more] = added;
+        expect(more).toEqual([]);
+        if (stored) expect(messageWeight(stored)).toBeLessThanOrEqual(maxMessageBytes);
+        for (const [error] of onError.mock.calls) expect(error).toBeInstanceOf(MessageInputError);
+        // What add was asked to store, as the oracle reads it.
+        const well =
+          Number.isSafeInteger(level) &&
+          (options.extraTags === undefined || typeof options.extraTags === 'string') &&
+          (options.key === undefined ||
+            (typeof options.key === 'string' &&
+              options.key.length >= 1 &&
+              options.key.length <= 128)) &&
+          (typeof text === 'string' ||
+            (typeof text === 'object' &&
+              text !== null &&
+              Object.hasOwn(t.templates, (text as Translation).key) &&
+              Object.values((text as Translation).params).every(
+                (value) => typeof value === 'string' || Number.isFinite(value),
+              )));
+        const actionWrong =
+          options.action !== undefined && !('token' in (options.action as object));
+        const asked = well && text !== '' && (level as number) >= INFO;
+        const asGiven =
+          stored !== undefined &&
+          stored.message === (typeof text === 'string' ? text : '') &&
+          isDeepStrictEqual(stored.translation, typeof text === 'string' ? undefined : text) &&
+          isDeepStrictEqual(unsigned(stored.action), unsigned(options.action));
+        const changed = !well || actionWrong || (asked && !asGiven);
+        expect(onError.mock.calls.length > 0).toBe(changed);
+        if (!asked) expect(stored).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('cuts the longest parameters first, to equal lengths, and keeps the short ones whole', async () => {
+    const t = defineCatalog({ pair: '{a} and {b} and {c}' });
+    const added: StoredMessage[] = [];
+    const backend: Backend = {
+      peek: async () => [],
+      commit: (change) => {
+        added.push(...(change.added ?? []));
+        return { handedOut: [], unstored: [] };
+      },
+    };
+    const messages = new Messages(backend, { catalog: t, maxMessageBytes: 200, onError: () => {} });
+    messages.info(t('pair', { a: 'a'.repeat(300), b: 'b'.repeat(100), c: 'short' }));
+    await messages.update();
+    const params = added[0]?.translation?.params as Record<string, string>;
+    expect(params.c).toBe('short');
+    expect(params.a?.endsWith('…')).toBe(true);
+    expect(params.b?.endsWith('…')).toBe(true);
+    expect(Buffer.byteLength(params.a as string)).toBe(Buffer.byteLength(params.b as string));
+    expect(messageWeight(added[0] as StoredMessage)).toBeGreaterThan(200 - 2);
+    expect(messageWeight(added[0] as StoredMessage)).toBeLessThanOrEqual(200);
   });
 });
 

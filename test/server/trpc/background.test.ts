@@ -1,5 +1,5 @@
 import { TRPCClientError } from '@trpc/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Storage } from '../../../server/storage/backend.js';
 import { cookieStorage } from '../../../server/storage/cookie-storage.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
@@ -20,6 +20,7 @@ const secret = 'background-test-secret-0123456789abcdef';
 const apps = new TestApps();
 afterEach(async () => {
   await apps.closeAll();
+  vi.restoreAllMocks();
 });
 
 /** Serves the test app over `storage` (default: serverStorage on a memory store) for one test. */
@@ -139,8 +140,8 @@ describe('messages.to(recipient) with a key', () => {
 
 describe('the rules of a request apply', () => {
   /** A served app, a browser of it, and the browser's recipient and store key. */
-  async function visited() {
-    const { app, store } = await serve();
+  async function visited(options: StartAppOptions = {}) {
+    const { app, store } = await serve(options);
     const browser = createBrowser(app.url);
     const recipient = await browser.client.recipient.query();
     const key = 'sessionId' in recipient ? `session:${recipient.sessionId}` : '';
@@ -156,24 +157,59 @@ describe('the rules of a request apply', () => {
     expect(texts(await browser.client.messages.consume.query())).toEqual([]);
   });
 
-  it('rejects a message over the size limit with a RangeError, and stores nothing', async () => {
-    const { app, store, recipient, key } = await visited();
+  it('truncates a message over the size limit to fit, and reports it to onError, with no path', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const onError = vi.fn();
+    const { app, store, recipient, key } = await visited({ onError });
 
-    await expect(app.messages.to(recipient).info('x'.repeat(8193))).rejects.toThrow(
-      new RangeError(
-        'trpc-messages: a message may hold at most 8192 bytes of UTF-8 (maxMessageBytes), got 8193',
-      ),
+    await app.messages.to(recipient).info('x'.repeat(8193));
+
+    expect((await store.peek(key)).map((m) => m.message)).toEqual([`${'x'.repeat(8189)}…`]);
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect(onError).toHaveBeenCalledWith(
+      expect.objectContaining({
+        message:
+          'trpc-messages: a message weighs 8193 bytes, over maxMessageBytes (8192); it was ' +
+          'truncated to fit; shorten it, or raise maxMessageBytes',
+      }),
+      {},
     );
-    expect(await store.peek(key)).toEqual([]);
   });
 
-  it('rejects a level that is not an integer with a TypeError', async () => {
-    const { app, recipient } = await visited();
+  it('reports a keyed message over the size limit once, though it is queued again to replace others', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const onError = vi.fn();
+    const { app, browser, recipient } = await visited({ onError });
+
+    await app.messages.to(recipient).info('Export 20%…', { key: 'export' });
+    await app.messages.to(recipient).info(`Export ${'9'.repeat(9000)}%`, { key: 'export' });
+
+    // The key's 6 bytes count too: 8186 are left for the text, ellipsis included.
+    expect(texts(await browser.client.messages.consume.query())).toEqual([
+      `Export ${'9'.repeat(8176)}…`,
+    ]);
+    expect(onError).toHaveBeenCalledTimes(1);
+  });
+
+  it('drops a message whose level is not an integer, and reports it', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const onError = vi.fn();
+    const { app, store, recipient, key } = await visited({ onError });
     // What a caller without types could pass.
     const level = 2.5 as LevelOf<typeof tags>;
 
-    await expect(app.messages.to(recipient).add(level, 'Odd level.')).rejects.toThrow(
-      new TypeError('trpc-messages: level must be a safe integer such as INFO (20), got 2.5'),
+    await app.messages.to(recipient).add(level, 'Odd level.');
+
+    expect(await store.peek(key)).toEqual([]);
+    expect(onError).toHaveBeenCalledWith(
+      expect.objectContaining({
+        problem: 'level',
+        outcome: 'dropped',
+        message: expect.stringContaining(
+          'level must be a safe integer such as INFO (20), got 2.5; the message was dropped',
+        ),
+      }),
+      {},
     );
   });
 

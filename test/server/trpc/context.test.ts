@@ -221,13 +221,21 @@ describe('addMessage', () => {
     ]);
   });
 
-  it('throws a TypeError for a level that is not an integer', () => {
+  it('drops a message whose level is not an integer, and reports it, without throwing', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const onError = vi.fn();
     const exchange = createCookieExchange(undefined, { secure: false });
-    const ctx = { messages: new Messages(cookieStorage({ secret }).open(exchange)) };
+    const ctx = { messages: new Messages(cookieStorage({ secret }).open(exchange), { onError }) };
 
-    expect(() => addMessage(ctx, 2.5, 'Half a level.')).toThrow(TypeError);
-    expect(() => addMessage(ctx, Number.NaN, 'No level.')).toThrow(/safe integer/);
+    expect(addMessage(ctx, 2.5, 'Half a level.')).toBe(true);
+    expect(addMessage(ctx, Number.NaN, 'No level.')).toBe(true);
+    await ctx.messages.update();
+
     expect(exchange.setCookieHeaders()).toEqual([]);
+    expect(onError.mock.calls.map(([error]: unknown[]) => (error as Error).message)).toEqual([
+      expect.stringMatching(/safe integer.*got 2\.5/),
+      expect.stringMatching(/safe integer.*got NaN/),
+    ]);
   });
 });
 
@@ -407,16 +415,20 @@ describe('a store that is down', () => {
 });
 
 describe('invalid messages', () => {
-  it('fails a mutation whose message passes 8192 bytes, and the server goes on', async () => {
-    const app = await serve();
+  it('answers a mutation whose message passes 8192 bytes, which arrives truncated, told to onError', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const onError = vi.fn();
+    const app = await serve({ onError });
     const { client } = createRecordingBrowser(app.url);
 
-    const error = await failure(client.add.mutate({ text: 'a'.repeat(8193) }));
+    expect(await client.add.mutate({ text: 'a'.repeat(8193) })).toBe('a'.repeat(8193));
 
-    expect(error.data?.code).toBe('INTERNAL_SERVER_ERROR');
-    expect(error.message).toMatch(/at most 8192 bytes/);
-    expect(await client.ping.query()).toBe('pong');
-    expect((await client.messages.consume.query()).messages).toEqual([]);
+    expect(texts((await client.messages.consume.query()).messages)).toEqual([
+      `${'a'.repeat(8189)}…`,
+    ]);
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ outcome: 'truncated' }), {
+      path: 'add',
+    });
   });
 
   it('accepts a message of exactly 8192 bytes', async () => {

@@ -8,13 +8,13 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { Recipient } from '../../../server/storage/backend.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
+import { MessagesDroppedError } from '../../../server/storage/messages-dropped-error.js';
 import {
   RedisStore,
   type RedisStoreClient,
   type RedisStoreOptions,
 } from '../../../server/storage/redis-store.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
-import { MessagesDroppedError } from '../../../server/trpc/reporter.js';
 import { MAX_ACKS } from '../../../shared/delivery.js';
 import { INFO } from '../../../shared/levels.js';
 import type { Message } from '../../../shared/message.js';
