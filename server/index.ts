@@ -51,6 +51,7 @@ export {
   type MessageText,
 } from './storage/messages.js';
 export { type RecipientMessages, sendTo } from './storage/outbox.js';
+export { RedisOutageError } from './storage/redis-outage.js';
 export {
   type IoredisClient,
   type IoredisCluster,

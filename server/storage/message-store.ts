@@ -21,6 +21,12 @@ export interface MessageStore {
   watch(key: string, listener: (heldBy: string | undefined) => void): () => void;
   /** Calls `listener` with every message the store lets go unread; returns its stop. */
   watchDrops?(listener: (event: DropEvent) => void): () => void;
+  /**
+   * Calls `listener` with failures outside any request, which no call's error reports: a lost
+   * connection (once per outage, not per retry) and its end. Returns its stop. Without a
+   * listener, a store logs them with console.error.
+   */
+  watchErrors?(listener: (error: unknown) => void): () => void;
 }
 
 /** What one atomic step changes in a key's messages. */

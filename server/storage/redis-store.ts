@@ -1,5 +1,6 @@
 import type { StoredMessage } from '../../shared/message.js';
 import { DropListeners } from './drop-listeners.js';
+import { ErrorListeners } from './error-listeners.js';
 import {
   type IoredisClient,
   type IoredisCluster,
@@ -20,6 +21,7 @@ import {
 import { positiveInteger } from './positive-integer.js';
 import { COMMIT, COMMIT_SHARDED, type Script } from './redis-commit-script.js';
 import type { RedisConnection, RedisSubscriber } from './redis-connection.js';
+import { RedisOutage } from './redis-outage.js';
 
 /**
  * The app's Redis client, of either library, for one server or a cluster: an ioredis `Redis` or
@@ -72,6 +74,9 @@ export class RedisStore implements MessageStore {
   readonly #maxMessagesPerKey: number;
   readonly #commandTimeoutMs: number;
   readonly #drops: DropListeners;
+  readonly #errors = new ErrorListeners();
+  readonly #outage = new RedisOutage((error) => this.#errors.emit(error));
+  readonly #stopWatchingHealth: () => void;
   /** Listeners by channel; each registration is its own function, so one can be added twice. */
   readonly #listeners = new Map<string, Set<(heldBy: string | undefined) => void>>();
   /** Channels left unwatched while Redis was away, to unsubscribe once it is back. */
@@ -93,6 +98,9 @@ export class RedisStore implements MessageStore {
     this.#maxMessagesPerKey = positiveInteger(options.maxMessagesPerKey ?? 50, 'maxMessagesPerKey');
     this.#commandTimeoutMs = positiveInteger(options.commandTimeoutMs ?? 2000, 'commandTimeoutMs');
     this.#drops = new DropListeners(options.onDrop);
+    // Listening to the app's client: a connection error is reported, never thrown as an
+    // unhandled 'error' event (node-redis), whatever listeners the app gave it.
+    this.#stopWatchingHealth = this.#connection.watchHealth(this.#outage);
   }
 
   async peek(key: string): Promise<StoredMessage[]> {
@@ -102,27 +110,11 @@ export class RedisStore implements MessageStore {
 
   async commit(key: string, change: StoreChange): Promise<StoredMessage[]> {
     assertLeaseFor(change);
-    const { added = [], acked = [], lease, handOut = 'none' } = change;
-    // Nothing to change and nothing to hand out: no round trip.
-    if (added.length === 0 && acked.length === 0 && handOut === 'none') return [];
-    const list = this.#redisKey(key);
-    const args: string[] = [
-      String(this.#maxMessagesPerKey),
-      String(this.#ttlSeconds),
-      list,
-      handOut,
-      lease?.holder ?? '',
-      String(lease?.ms ?? 0),
-      String(acked.length),
-      ...acked,
-    ];
-    // As plain JSON, whose id the script reads.
-    for (const message of added) args.push(encodeMessagesAsJson([message]));
-    const keys = [list, `${list}:leases`];
-    const reply = await this.#timed((signal) => this.#run(this.#commit, keys, args, signal));
-    const [handedOut, trimmed] = Array.isArray(reply) ? reply : [];
-    this.#drops.emit({ key, messages: decodeList(trimmed), reason: 'overflow' });
-    return decodeList(handedOut);
+    return this.#step(key, change);
+  }
+
+  watchErrors(listener: (error: unknown) => void): () => void {
+    return this.#errors.watch(listener);
   }
 
   watchDrops(listener: (event: DropEvent) => void): () => void {
@@ -155,8 +147,12 @@ export class RedisStore implements MessageStore {
     };
   }
 
-  /** Stops every watch and closes the store's subscriber connection (not the app's client). */
+  /**
+   * Stops every watch and closes the store's subscriber connection; stops listening to the app's
+   * client, which it leaves open.
+   */
   async close(): Promise<void> {
+    this.#stopWatchingHealth();
     const subscriber = this.#subscriber;
     this.#subscriber = undefined;
     this.#listeners.clear();
@@ -172,6 +168,31 @@ export class RedisStore implements MessageStore {
 
   #redisKey(key: string): string {
     return `${this.#prefix}{${key}}`;
+  }
+
+  /** One run of the script on `key`: returns what it handed out, and reports what it trimmed. */
+  async #step(key: string, change: StoreChange): Promise<StoredMessage[]> {
+    const { added = [], acked = [], lease, handOut = 'none' } = change;
+    // Nothing to change and nothing to hand out: no round trip.
+    if (added.length === 0 && acked.length === 0 && handOut === 'none') return [];
+    const list = this.#redisKey(key);
+    const args: string[] = [
+      String(this.#maxMessagesPerKey),
+      String(this.#ttlSeconds),
+      list,
+      handOut,
+      lease?.holder ?? '',
+      String(lease?.ms ?? 0),
+      String(acked.length),
+      ...acked,
+    ];
+    // As plain JSON, whose id the script reads.
+    for (const message of added) args.push(encodeMessagesAsJson([message]));
+    const keys = [list, `${list}:leases`];
+    const reply = await this.#timed((signal) => this.#run(this.#commit, keys, args, signal));
+    const [handedOut, trimmed] = Array.isArray(reply) ? reply : [];
+    this.#drops.emit({ key, messages: decodeList(trimmed), reason: 'overflow' });
+    return decodeList(handedOut);
   }
 
   /** Runs a script on `keys` by its SHA1, sending its source only if Redis lacks it. */
@@ -208,10 +229,14 @@ export class RedisStore implements MessageStore {
       }, ms);
     });
     // The race handles a reply that comes after the timeout, even a rejection; an async
-    // wrapper turns a synchronous throw of the client into a rejection.
-    return Promise.race([(async () => send(abort.signal))(), timeout]).finally(() =>
-      clearTimeout(timer),
-    );
+    // wrapper turns a synchronous throw of the client into a rejection. A reply means the
+    // client is connected, which ends an outage of a client that says so by no event of its
+    // own (a node-redis cluster client after a failed discovery).
+    const answered = (async () => send(abort.signal))().then((reply) => {
+      this.#outage.recovered('');
+      return reply;
+    });
+    return Promise.race([answered, timeout]).finally(() => clearTimeout(timer));
   }
 
   /** The subscriber connection, opened on the first watch. */

@@ -39,7 +39,9 @@ export interface CreateMessagesOptions<Tags extends TagMap> {
   readonly secret?: Secret;
   /**
    * Told when messages could not be stored or read (a store that is down, a cookie over its
-   * budget); the request itself goes on. Default: console.error.
+   * budget), with the call's path; the request itself goes on. Also told, with no path, of
+   * failures outside any call: a store's lost connection, once as it goes (a `RedisOutageError`)
+   * and once as it is back. Default: console.error.
    */
   readonly onError?: ErrorReporter;
   /**
@@ -73,6 +75,7 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
     options.onDrop ??
       ((event) => reporter.report(new MessagesDroppedError(event.messages, event.reason))),
   );
+  storage.store?.watchErrors?.((error) => reporter.report(error));
   // The same for every request: built once.
   const messageOptions: MessagesOptions<Tags> = {
     ...(options.level === undefined ? {} : { level: options.level }),

@@ -1,8 +1,10 @@
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Cluster, Redis } from 'ioredis';
 import { createClient, type RedisClientType, type RedisClusterType } from 'redis';
-import { afterAll, afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import type { DropEvent } from '../../../server/storage/memory-store.js';
+import { RedisOutageError } from '../../../server/storage/redis-outage.js';
 import {
   RedisStore,
   type RedisStoreClient,
@@ -31,9 +33,14 @@ function connect(): Redis {
 }
 
 const stores: RedisStore[] = [];
-/** A store over `client` (default: the shared app client), closed after the tests. */
+/**
+ * A store over `client` (default: the shared app client), closed after the test. The outages
+ * the fault tests cause are reported to a listener that drops them: the tests of those reports
+ * watch stores of their own.
+ */
 function storeOf(options: Partial<RedisStoreOptions> = {}): RedisStore {
   const store = new RedisStore({ client: app(), ...options });
+  store.watchErrors(() => {});
   stores.push(store);
   return store;
 }
@@ -51,8 +58,11 @@ const admin = () => {
   return adminClient;
 };
 
-afterAll(async () => {
-  for (const store of stores) await store.close();
+// Closed after each test: each store listens to its client's errors until then.
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+});
+afterAll(() => {
   for (const client of clients) client.disconnect();
 });
 
@@ -244,6 +254,8 @@ describe.skipIf(!server)('RedisStore reads and writes', () => {
       duplicate: () => {
         throw new Error('broken client');
       },
+      on: () => undefined,
+      off: () => undefined,
     };
     const store = new RedisStore({ client: broken });
     await expect(store.commit('a', { handOut: 'take' })).rejects.toThrow('broken client');
@@ -466,10 +478,6 @@ describe.skipIf(!server)('RedisStore under concurrency', () => {
 });
 
 describe.skipIf(!server)('RedisStore watch', () => {
-  afterEach(async () => {
-    for (const store of stores) await store.close();
-  });
-
   /** Subscribers on the server, and the subscriptions to the channel of the store key `key`. */
   async function subscriptions(key: string) {
     const clients = String(await admin().call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
@@ -598,6 +606,99 @@ describe.skipIf(!server)('RedisStore watch', () => {
 
 // Last: these stop, kill and restart the server.
 describe.skipIf(!server)('RedisStore when Redis is slow or down', () => {
+  /**
+   * A client of `library` that reconnects every 20 ms and has no 'error' listener of the app's,
+   * ready, with a count of its attempts to reconnect.
+   */
+  async function bareClient(library: 'ioredis' | 'node-redis') {
+    if (!server) throw new Error('no redis-server');
+    const attempts = { count: 0 };
+    if (library === 'ioredis') {
+      const client = new Redis({ port: server.port, host: '127.0.0.1', retryStrategy: () => 20 });
+      client.on('reconnecting', () => void attempts.count++);
+      await once(client, 'ready');
+      return { client, attempts, close: () => client.disconnect() };
+    }
+    const client = createClient({ url: server.url, socket: { reconnectStrategy: () => 20 } });
+    client.on('reconnecting', () => void attempts.count++);
+    await client.connect();
+    return { client, attempts, close: () => client.destroy() };
+  }
+
+  it.each(['ioredis', 'node-redis'] as const)(
+    'listens to a %s client’s errors, so a lost connection with no listener of the app’s is reported once, however many retries, and summarised once the client is back',
+    async (library) => {
+      const { client, attempts, close } = await bareClient(library);
+      const store = new RedisStore({ client });
+      stores.push(store);
+      const reports: unknown[] = [];
+      store.watchErrors((error) => reports.push(error));
+      try {
+        await server?.kill();
+        // Had an 'error' event no listener, Node would have thrown it: the run would fail.
+        await until(() => attempts.count >= 3, 10_000);
+        expect(reports).toHaveLength(1);
+        const [started] = reports;
+        expect(started).toBeInstanceOf(RedisOutageError);
+        expect(started).toMatchObject({ connectionErrors: 1, ms: undefined });
+        expect(String(started)).toMatch(
+          /^RedisOutageError: trpc-messages: lost the connection to Redis \(.+\); until it is back, messages are neither stored nor read/,
+        );
+        expect((started as Error).cause).toBeInstanceOf(Error);
+
+        await server?.restart();
+        await until(() => reports.length === 2, 10_000);
+        const [, ended] = reports;
+        expect(ended).toBeInstanceOf(RedisOutageError);
+        const { connectionErrors, ms } = ended as RedisOutageError;
+        // At least the two failed reconnects before the third attempt, when one report was made.
+        expect(connectionErrors).toBeGreaterThanOrEqual(2);
+        expect(ms).toBeGreaterThan(0);
+        expect(String(ended)).toBe(
+          `RedisOutageError: trpc-messages: Redis was unreachable for ${((ms ?? 0) / 1000).toFixed(1)} s (${connectionErrors} connection errors); it answers again`,
+        );
+        // Working again, and nothing more to say.
+        await store.commit(freshKey(), { added: make('after the outage') });
+        expect(reports).toHaveLength(2);
+      } finally {
+        await store.close();
+        await close();
+      }
+    },
+  );
+
+  it('logs an outage with console.error, once as it starts and once as it ends, for a store nobody watches', async () => {
+    const { client, attempts, close } = await bareClient('ioredis');
+    const store = new RedisStore({ client });
+    stores.push(store);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      await server?.kill();
+      await until(() => attempts.count >= 3, 10_000);
+      expect(logged.mock.calls).toEqual([[expect.any(RedisOutageError)]]);
+      await server?.restart();
+      await until(() => logged.mock.calls.length === 2, 10_000);
+      expect(logged.mock.calls[1]).toEqual([
+        expect.objectContaining({ ms: expect.any(Number), name: 'RedisOutageError' }),
+      ]);
+    } finally {
+      logged.mockRestore();
+      await store.close();
+      close();
+    }
+  });
+
+  it('stops listening to the client once closed, leaving the app’s own listeners', async () => {
+    const client = connect();
+    const before = { error: client.listenerCount('error'), ready: client.listenerCount('ready') };
+    const store = new RedisStore({ client });
+    expect(client.listenerCount('error')).toBe(before.error + 1);
+    await store.close();
+    expect({ error: client.listenerCount('error'), ready: client.listenerCount('ready') }).toEqual(
+      before,
+    );
+  });
+
   it('withdraws a node-redis command that timed out while Redis was down: it never runs once Redis is back', async () => {
     if (!server) throw new Error('no redis-server');
     // node-redis's defaults: commands wait in its offline queue while it reconnects.

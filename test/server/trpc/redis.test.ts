@@ -8,6 +8,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { Recipient } from '../../../server/storage/backend.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
+import { RedisOutageError } from '../../../server/storage/redis-outage.js';
 import {
   RedisStore,
   type RedisStoreClient,
@@ -116,6 +117,11 @@ async function admin(): Promise<Redis> {
 
 /** What the apps reported through onError, with where; a test that expects reports drains it. */
 const reported: { error: unknown; path: string | undefined }[] = [];
+/**
+ * The outages the apps' stores reported (to onError, with no path), apart: a test that kills
+ * Redis causes them whatever it checks; the test of those reports looks at them.
+ */
+const outages: RedisOutageError[] = [];
 const running: RunningApp[] = [];
 const stores: RedisStore[] = [];
 afterEach(async () => {
@@ -124,6 +130,7 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((app) => app.close()));
   await Promise.all(stores.splice(0).map((store) => store.close()));
   expect(reported.splice(0)).toEqual([]);
+  outages.length = 0;
 });
 
 /** How an app instance keeps its messages in Redis. */
@@ -160,7 +167,8 @@ async function instance(options: InstanceOptions = {}): Promise<RunningApp> {
         : serverStorage({ secret, store }),
     users: options.users ?? false,
     ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
-    onError: (error, { path }) => reported.push({ error, path }),
+    onError: (error, { path }) =>
+      error instanceof RedisOutageError ? outages.push(error) : reported.push({ error, path }),
   });
   running.push(app);
   return app;
@@ -904,6 +912,46 @@ describe.skipIf(!redis)('when Redis stops answering, or goes down and comes back
     // Redis cannot be told to drop a command it was sent: the append ran once Redis woke up, so
     // the message reported as not stored is delivered after all (late, not lost).
     expect(await consumeTexts(a, jar)).toEqual(['Saved while Redis is frozen.']);
+  });
+
+  it('reports a lost connection to onError once as it starts and once as it ends, with no path, however many requests fail and reconnects are tried meanwhile', async () => {
+    const client = await connect();
+    let attempts = 0;
+    client.on('reconnecting', () => void attempts++);
+    const a = await instance({ client });
+    const { jar } = createBrowser(a.url);
+    expect(await consumeTexts(a, jar)).toEqual([]);
+
+    await redis?.kill();
+    try {
+      await vi.waitFor(() => expect(attempts).toBeGreaterThanOrEqual(3), {
+        timeout: 5000,
+        interval: 20,
+      });
+      for (const text of ['One.', 'Two.', 'Three.']) {
+        expect(await call(a, jar, 'add', { text })).toEqual({ status: 200, data: text });
+      }
+      // Each failed call is reported with its path; the outage, once.
+      expect(drainReports()).toEqual(['add', 'add', 'add']);
+      expect(outages).toEqual([expect.objectContaining({ ms: undefined })]);
+      expect(String(outages[0])).toMatch(
+        /^RedisOutageError: trpc-messages: lost the connection to Redis/,
+      );
+    } finally {
+      await restartRedis();
+    }
+    await vi.waitFor(() => expect(outages).toHaveLength(2), { timeout: 5000, interval: 20 });
+    const [, ended] = outages;
+    expect(ended?.connectionErrors).toBeGreaterThanOrEqual(2);
+    expect(String(ended)).toMatch(
+      /^RedisOutageError: trpc-messages: Redis was unreachable for \d+\.\d s \(\d+ connection errors\); it answers again$/,
+    );
+    expect(await call(a, jar, 'add', { text: 'Saved once Redis is back.' })).toEqual({
+      status: 200,
+      data: 'Saved once Redis is back.',
+    });
+    expect(await consumeTexts(a, jar)).toEqual(['Saved once Redis is back.']);
+    expect(outages).toHaveLength(2);
   });
 
   it('with serverStorage: answers every call 200 (an add with its data, a consume with nothing), reports the failures, and uses Redis again once it is back', async () => {
