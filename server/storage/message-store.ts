@@ -23,8 +23,9 @@ export interface MessageStore {
   watchDrops?(listener: (event: DropEvent) => void): () => void;
   /**
    * Calls `listener` with failures outside any request, which no call's error reports: a lost
-   * connection (once per outage, not per retry) and its end. Returns its stop. Without a
-   * listener, a store logs them with console.error.
+   * connection (once per outage, not per retry) and its end, or a removal that failed after its
+   * messages were handed out. Returns its stop. Without a listener, a store logs them with
+   * console.error.
    */
   watchErrors?(listener: (error: unknown) => void): () => void;
 }
@@ -60,7 +61,9 @@ export interface HeldLease {
  * - 'none': none;
  * - 'own': those leased to the change's holder (whatever their lease's age);
  * - 'all': those, and every message no other holder has an unexpired lease on;
- * - 'take': every message, removed in the same step (for clients that do not acknowledge).
+ * - 'take': every message, removed (for clients that do not acknowledge): in the same step, or,
+ *   where a step may run after its caller gave up on it (RedisStore), leased to the take alone
+ *   and removed by a step of its own once they are in hand.
  * 'own' and 'all' renew the lease of what they hand out, so they need the change's lease.
  */
 export type HandOut = 'none' | 'own' | 'all' | 'take';

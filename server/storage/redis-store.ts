@@ -19,7 +19,8 @@ import {
   nodeRedisConnection,
 } from './node-redis-connection.js';
 import { positiveInteger } from './positive-integer.js';
-import { COMMIT, COMMIT_SHARDED, type Script } from './redis-commit-script.js';
+import { randomId } from './random-id.js';
+import { COMMIT, COMMIT_SHARDED, type Script, TAKE_HOLDER_PREFIX } from './redis-commit-script.js';
 import type { RedisConnection, RedisSubscriber } from './redis-connection.js';
 import { RedisOutage } from './redis-outage.js';
 
@@ -47,6 +48,12 @@ export interface RedisStoreOptions {
   /** How long a command may wait for Redis before it fails, in ms. Default 2000. */
   readonly commandTimeoutMs?: number;
   /**
+   * How long the messages a take hands out (a consume by a client that does not acknowledge)
+   * stay leased to it until it acknowledges what it received, in ms. Default 60000. A take
+   * that Redis ran after the client had given up on it delays its messages this long.
+   */
+  readonly takeLeaseMs?: number;
+  /**
    * Called with the messages an append pushed past `maxMessagesPerKey` (reason 'overflow').
    * Messages that expire are not reported: Redis deletes them on its own. The tRPC kit reports
    * drops on its own; a store used without it and without `onDrop` warns outside production.
@@ -73,6 +80,7 @@ export class RedisStore implements MessageStore {
   readonly #ttlSeconds: number;
   readonly #maxMessagesPerKey: number;
   readonly #commandTimeoutMs: number;
+  readonly #takeLeaseMs: number;
   readonly #drops: DropListeners;
   readonly #errors = new ErrorListeners();
   readonly #outage = new RedisOutage((error) => this.#errors.emit(error));
@@ -97,6 +105,7 @@ export class RedisStore implements MessageStore {
     this.#ttlSeconds = positiveInteger(options.ttlSeconds ?? 86_400, 'ttlSeconds');
     this.#maxMessagesPerKey = positiveInteger(options.maxMessagesPerKey ?? 50, 'maxMessagesPerKey');
     this.#commandTimeoutMs = positiveInteger(options.commandTimeoutMs ?? 2000, 'commandTimeoutMs');
+    this.#takeLeaseMs = positiveInteger(options.takeLeaseMs ?? 60_000, 'takeLeaseMs');
     this.#drops = new DropListeners(options.onDrop);
     // Listening to the app's client: a connection error is reported, never thrown as an
     // unhandled 'error' event (node-redis), whatever listeners the app gave it.
@@ -110,7 +119,28 @@ export class RedisStore implements MessageStore {
 
   async commit(key: string, change: StoreChange): Promise<StoredMessage[]> {
     assertLeaseFor(change);
-    return this.#step(key, change);
+    if (change.handOut !== 'take') return this.#step(key, change);
+    // A take must never remove messages no one received, yet Redis may run it after the store
+    // gave up on it (a timeout, then a Cluster's retry or an offline queue). So it leases what it
+    // hands out to a holder of its own, and a second step acknowledges exactly what the reply
+    // brought: a take that ran late only delays its messages by takeLeaseMs. The script's leases
+    // and acknowledgements are those a tab's consume uses.
+    const lease = { holder: `${TAKE_HOLDER_PREFIX}${randomId(12)}`, ms: this.#takeLeaseMs };
+    const handedOut = await this.#step(key, { ...change, lease });
+    if (handedOut.length === 0) return handedOut;
+    try {
+      await this.#step(key, { acked: handedOut.map((message) => message.id) });
+    } catch (error) {
+      // The messages are in hand: they go out, and may come again once the lease ends.
+      this.#errors.emit(
+        new Error(
+          `trpc-messages: ${handedOut.length} message(s) of ${key} were handed out, but their ` +
+            `acknowledgement failed, so they will be handed out again in ${this.#takeLeaseMs} ms`,
+          { cause: error },
+        ),
+      );
+    }
+    return handedOut;
   }
 
   watchErrors(listener: (error: unknown) => void): () => void {

@@ -534,7 +534,7 @@ describe.skipIf(!redis).each(libraries)(
     // Redis counts a script's own commands too: an EVALSHA (or EVAL) is the one round trip, the
     // rest ran inside it.
 
-    it('costs an add one EVALSHA, a consume one, and a request that touches no message none', async ({
+    it('costs an add one EVALSHA, a consume without the kit’s header two when it is handed messages (the take, then its acknowledgement) and one when not, and a request that touches no message none', async ({
       annotate,
     }) => {
       const a = await instance({ library });
@@ -554,8 +554,21 @@ describe.skipIf(!redis).each(libraries)(
           `ping ${scriptRoundTrips(ping)}`,
       );
       expect(add).toEqual({ evalsha: 1, rpush: 1, expire: 1, publish: 1 });
-      expect(consumeOne).toEqual({ evalsha: 1, lrange: 1, del: 1 });
-      expect(consumeNone).toEqual({ evalsha: 1, lrange: 1 });
+      // A client that does not acknowledge (no kit header) takes: one script leases what it is
+      // handed to the take alone, a second removes exactly that once the reply is in, so a take
+      // Redis would run after the store gave up on it removes nothing.
+      expect(consumeOne).toEqual({
+        evalsha: 2,
+        time: 1,
+        lrange: 2,
+        hgetall: 1,
+        hset: 1,
+        expire: 1,
+        lrem: 1,
+        hdel: 1,
+      });
+      // Nothing handed out, nothing to acknowledge (the lease's clock is read all the same).
+      expect(consumeNone).toEqual({ evalsha: 1, time: 1, lrange: 1 });
       expect(ping).toEqual({});
     });
 
@@ -645,7 +658,7 @@ describe.skipIf(!redis).each(libraries)(
       expect(await (await admin()).exists(redisKey({ sessionId: sessionIdOf(tab.jar) }))).toBe(0);
     });
 
-    it("reads two keys for a signed-in user with a session cookie: the session's and the user's, two EVALSHAs sent together", async () => {
+    it("reads two keys for a signed-in user with a session cookie: the session's and the user's, two takes sent together", async () => {
       const [a, b] = await twoInstances({ users: true });
       const visitor = createBrowser(a.url);
       await visitor.client.add.mutate({ text: 'Added as a visitor.' });
@@ -658,8 +671,9 @@ describe.skipIf(!redis).each(libraries)(
         consumedTexts = texts(await signedIn.client.messages.consume.query());
       });
 
-      // Two keys in two Redis Cluster slots, so two scripts; Promise.all sends them at once.
-      expect(consume).toEqual({ evalsha: 2, lrange: 2, del: 2 });
+      // Two keys in two Redis Cluster slots, so two takes, Promise.all sending them at once, each
+      // then acknowledging what it got.
+      expect(consume).toMatchObject({ evalsha: 4, lrange: 4, lrem: 2 });
       expect(consumedTexts).toEqual(['Added as a visitor.', 'For user 7.']);
     });
 
@@ -912,6 +926,46 @@ describe.skipIf(!redis)('when Redis stops answering, or goes down and comes back
     // Redis cannot be told to drop a command it was sent: the append ran once Redis woke up, so
     // the message reported as not stored is delivered after all (late, not lost).
     expect(await consumeTexts(a, jar)).toEqual(['Saved while Redis is frozen.']);
+  });
+
+  it('removes nothing with a consume that timed out while Redis was frozen and ran once it woke: the message comes, once, with a later consume after that take’s lease', async () => {
+    const a = await instance({ store: { commandTimeoutMs: 300, takeLeaseMs: 300 } });
+    const { jar } = createBrowser(a.url);
+    expect(await call(a, jar, 'add', { text: 'Saved before the freeze.' })).toEqual({
+      status: 200,
+      data: 'Saved before the freeze.',
+    });
+    const leases = `${redisKey({ sessionId: sessionIdOf(jar) })}:leases`;
+
+    redis?.pause();
+    try {
+      // A client without the kit's header: its consume takes. The app gives up on Redis.
+      expect(await call(a, jar, 'messages.consume')).toMatchObject({
+        status: 200,
+        data: { messages: [] },
+      });
+    } finally {
+      redis?.resume();
+    }
+    expect(reported.splice(0).map(({ path }) => path)).toEqual(['messages.consume']);
+    // Redis ran the take as it woke up: the message is leased to that take, which nobody will
+    // acknowledge, not removed.
+    await vi.waitFor(
+      async () =>
+        expect(await (await admin()).hvals(leases)).toEqual([expect.stringMatching(/^take:/)]),
+      { timeout: 5000, interval: 20 },
+    );
+    // Consumed again as the kit's Toaster would: once that lease ends, the message comes.
+    let shown: string[] = [];
+    await vi.waitFor(
+      async () => {
+        shown = await consumeTexts(a, jar);
+        expect(shown).not.toEqual([]);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    expect(shown).toEqual(['Saved before the freeze.']);
+    expect(await consumeTexts(a, jar)).toEqual([]);
   });
 
   it('reports a lost connection to onError once as it starts and once as it ends, with no path, however many requests fail and reconnects are tried meanwhile', async () => {
