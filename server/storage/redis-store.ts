@@ -23,6 +23,7 @@ import { randomId } from './random-id.js';
 import { COMMIT, COMMIT_SHARDED, type Script, TAKE_HOLDER_PREFIX } from './redis-commit-script.js';
 import type { RedisConnection, RedisSubscriber } from './redis-connection.js';
 import { RedisOutage } from './redis-outage.js';
+import { Retries } from './retries.js';
 
 /**
  * The app's Redis client, of either library, for one server or a cluster: an ioredis `Redis` or
@@ -85,6 +86,7 @@ export class RedisStore implements MessageStore {
   readonly #errors = new ErrorListeners();
   readonly #outage = new RedisOutage((error) => this.#errors.emit(error));
   readonly #stopWatchingHealth: () => void;
+  readonly #retries = new Retries();
   /** Listeners by channel; each registration is its own function, so one can be added twice. */
   readonly #listeners = new Map<string, Set<(heldBy: string | undefined) => void>>();
   /** Channels left unwatched while Redis was away, to unsubscribe once it is back. */
@@ -125,20 +127,27 @@ export class RedisStore implements MessageStore {
     // hands out to a holder of its own, and a second step acknowledges exactly what the reply
     // brought: a take that ran late only delays its messages by takeLeaseMs. The script's leases
     // and acknowledgements are those a tab's consume uses.
+    const sent = performance.now();
     const lease = { holder: `${TAKE_HOLDER_PREFIX}${randomId(12)}`, ms: this.#takeLeaseMs };
     const handedOut = await this.#step(key, { ...change, lease });
     if (handedOut.length === 0) return handedOut;
+    const acknowledge = () => this.#step(key, { acked: handedOut.map((message) => message.id) });
     try {
-      await this.#step(key, { acked: handedOut.map((message) => message.id) });
+      await acknowledge();
     } catch (error) {
-      // The messages are in hand: they go out, and may come again once the lease ends.
-      this.#errors.emit(
-        new Error(
-          `trpc-messages: ${handedOut.length} message(s) of ${key} were handed out, but their ` +
-            `acknowledgement failed, so they will be handed out again in ${this.#takeLeaseMs} ms`,
-          { cause: error },
-        ),
-      );
+      // The messages are in hand: they go out. An acknowledgement removes only what its take
+      // received, so it is safe to send again (after a failover, say) until the lease ends;
+      // only then would the messages be handed out again.
+      const giveUp = (last: unknown) =>
+        this.#errors.emit(
+          new Error(
+            `trpc-messages: ${handedOut.length} message(s) of ${key} were handed out, but their ` +
+              `removal failed until their lease of ${this.#takeLeaseMs} ms ended, so they may be ` +
+              'handed out again',
+            { cause: last },
+          ),
+        );
+      this.#retries.sendAgain(acknowledge, error, sent + this.#takeLeaseMs, giveUp);
     }
     return handedOut;
   }
@@ -179,10 +188,11 @@ export class RedisStore implements MessageStore {
 
   /**
    * Stops every watch and closes the store's subscriber connection; stops listening to the app's
-   * client, which it leaves open.
+   * client, which it leaves open, and drops the removals of taken messages it was still retrying.
    */
   async close(): Promise<void> {
     this.#stopWatchingHealth();
+    this.#retries.stop();
     const subscriber = this.#subscriber;
     this.#subscriber = undefined;
     this.#listeners.clear();

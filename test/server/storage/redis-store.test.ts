@@ -775,37 +775,63 @@ describe.skipIf(!server)('RedisStore when Redis is slow or down', () => {
     expect(await store.peek(key)).toEqual([]);
   });
 
-  it('hands out what a take got even when its acknowledgement fails, reports that, and hands the messages out again once their lease ends', async () => {
+  /**
+   * The app's client, but the store's removals of taken messages (steps that hand out nothing
+   * and acknowledge ids) fail while `lose.acks` is above 0, each counting it down.
+   */
+  function losingAcks(lose: { acks: number }): RedisStoreClient {
     const real = connect();
-    let loseAcks = true;
-    // The app's client, but an acknowledgement of the store (a step that hands out nothing and
-    // acknowledges ids) is lost: ARGV is the 3rd argument on, after the SHA1 and the 2 keys.
-    const client: RedisStoreClient = {
-      evalsha: (sha1, numkeys, ...args) =>
-        loseAcks && args[5] === 'none' && args[8] !== '0'
-          ? Promise.reject(new Error('acknowledgement lost'))
-          : real.evalsha(sha1, numkeys, ...args),
+    return {
+      // ARGV is the 3rd argument on, after the SHA1 and the 2 keys.
+      evalsha: (sha1, numkeys, ...args) => {
+        if (lose.acks > 0 && args[5] === 'none' && args[8] !== '0') {
+          lose.acks -= 1;
+          return Promise.reject(new Error('acknowledgement lost'));
+        }
+        return real.evalsha(sha1, numkeys, ...args);
+      },
       eval: (source, numkeys, ...args) => real.eval(source, numkeys, ...args),
       lrange: (key, start, stop) => real.lrange(key, start, stop),
       duplicate: () => real.duplicate(),
       on: real.on.bind(real),
       off: real.off.bind(real),
     };
-    const store = storeOf({ client, takeLeaseMs: 300 });
+  }
+
+  it('hands out what a take got even when removing it fails, and sends the removal again until it lands: the messages are not handed out again', async () => {
+    const lose = { acks: 2 };
+    const store = storeOf({ client: losingAcks(lose) });
     const reports: unknown[] = [];
     store.watchErrors((error) => reports.push(error));
     const key = freshKey();
     await store.commit(key, { added: make('one') });
 
     expect(texts(await store.commit(key, { handOut: 'take' }))).toEqual(['one']);
+    // Sent again in the background: the message is gone once a try lands.
+    await until(async () => (await store.peek(key)).length === 0, 10_000);
+    expect(lose.acks).toBe(0);
+    expect(await store.commit(key, { handOut: 'take' })).toEqual([]);
+    expect(reports).toEqual([]);
+  });
+
+  it('reports a removal of taken messages that never landed before their lease ended, and hands them out again then', async () => {
+    const lose = { acks: Number.POSITIVE_INFINITY };
+    const store = storeOf({ client: losingAcks(lose), takeLeaseMs: 300 });
+    const reports: unknown[] = [];
+    store.watchErrors((error) => reports.push(error));
+    const key = freshKey();
+    await store.commit(key, { added: make('one') });
+
+    expect(texts(await store.commit(key, { handOut: 'take' }))).toEqual(['one']);
+    await until(() => reports.length > 0, 10_000);
     expect(reports).toEqual([
       new Error(
-        `trpc-messages: 1 message(s) of ${key} were handed out, but their acknowledgement failed, so they will be handed out again in 300 ms`,
+        `trpc-messages: 1 message(s) of ${key} were handed out, but their removal failed until their lease of 300 ms ended, so they may be handed out again`,
       ),
     ]);
     expect((reports[0] as Error).cause).toEqual(new Error('acknowledgement lost'));
 
-    loseAcks = false;
+    lose.acks = 0;
     let again: string[] = [];
     await until(async () => {
       again = texts(await store.commit(key, { handOut: 'take' }));
