@@ -116,7 +116,9 @@ export class RedisStore implements MessageStore {
 
   async peek(key: string): Promise<StoredMessage[]> {
     const list = this.#redisKey(key);
-    return decodeList(await this.#timed((signal) => this.#connection.lrange(list, 0, -1, signal)));
+    const reply = await this.#timed((signal) => this.#connection.lrange(list, 0, -1, signal));
+    this.#answered();
+    return decodeList(reply);
   }
 
   async commit(key: string, change: StoreChange): Promise<StoredMessage[]> {
@@ -210,6 +212,14 @@ export class RedisStore implements MessageStore {
     return `${this.#prefix}{${key}}`;
   }
 
+  /**
+   * Redis answered the app's client: it is connected, which ends an outage of a client that says
+   * so by no event of its own (a node-redis cluster client after a failed discovery).
+   */
+  #answered(): void {
+    this.#outage.recovered('');
+  }
+
   /** One run of the script on `key`: returns what it handed out, and reports what it trimmed. */
   async #step(key: string, change: StoreChange): Promise<StoredMessage[]> {
     const { added = [], acked = [], lease, handOut = 'none' } = change;
@@ -230,6 +240,7 @@ export class RedisStore implements MessageStore {
     for (const message of added) args.push(encodeMessagesAsJson([message]));
     const keys = [list, `${list}:leases`];
     const reply = await this.#timed((signal) => this.#run(this.#commit, keys, args, signal));
+    this.#answered();
     const [handedOut, trimmed] = Array.isArray(reply) ? reply : [];
     this.#drops.emit({ key, messages: decodeList(trimmed), reason: 'overflow' });
     return decodeList(handedOut);
@@ -269,14 +280,10 @@ export class RedisStore implements MessageStore {
       }, ms);
     });
     // The race handles a reply that comes after the timeout, even a rejection; an async
-    // wrapper turns a synchronous throw of the client into a rejection. A reply means the
-    // client is connected, which ends an outage of a client that says so by no event of its
-    // own (a node-redis cluster client after a failed discovery).
-    const answered = (async () => send(abort.signal))().then((reply) => {
-      this.#outage.recovered('');
-      return reply;
-    });
-    return Promise.race([answered, timeout]).finally(() => clearTimeout(timer));
+    // wrapper turns a synchronous throw of the client into a rejection.
+    return Promise.race([(async () => send(abort.signal))(), timeout]).finally(() =>
+      clearTimeout(timer),
+    );
   }
 
   /** The subscriber connection, opened on the first watch. */
