@@ -135,7 +135,8 @@ function watchCluster(client: IoredisCluster, health: ConnectionHealth): () => v
 
 function serverSubscriber(client: IoredisClient, events: SubscriberEvents) {
   const subscriber = client.duplicate();
-  // The app's own client reports the same connection errors; here they only mean a retry.
+  // The store hears of the same outage from the app's client (watchHealth); here an error only
+  // means a retry.
   subscriber.on('error', () => {});
   subscriber.on('message', (channel, message) => events.message(channel, message));
   subscriber.on('ready', () => events.ready());

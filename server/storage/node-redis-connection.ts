@@ -143,7 +143,8 @@ function watchCluster(client: NodeRedisCluster, health: ConnectionHealth): () =>
  * node-redis itself.
  */
 function connected<T extends NodeRedisConnectable>(subscriber: T, onConnected = () => {}): T {
-  // The app's own client reports the same connection errors; here they only mean a retry.
+  // The store hears of the same outage from the app's client (watchHealth); here an error only
+  // means a retry.
   subscriber.on('error', () => {});
   subscriber.connect().then(onConnected, () => {});
   return subscriber;
