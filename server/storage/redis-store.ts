@@ -49,9 +49,10 @@ export interface RedisStoreOptions {
   /** How long a command may wait for Redis before it fails, in ms. Default 2000. */
   readonly commandTimeoutMs?: number;
   /**
-   * How long the messages a take hands out (a consume by a client that does not acknowledge)
-   * stay leased to it until it acknowledges what it received, in ms. Default 60000. A take
-   * that Redis ran after the client had given up on it delays its messages this long.
+   * How long the messages a take hands out (a consume by a client that does not acknowledge) are
+   * held for it, in ms, while the store removes what it received in a second step, sent again
+   * until it lands. Default 60000. A take that Redis ran after the store had given up on it
+   * delays its messages this long.
    */
   readonly takeLeaseMs?: number;
   /**
