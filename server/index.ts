@@ -62,6 +62,7 @@ export {
   MessagesDroppedError,
 } from './storage/messages-dropped-error.js';
 export { type RecipientMessages, sendTo } from './storage/outbox.js';
+export { RedisOutageError } from './storage/redis-outage.js';
 export {
   type IoredisClient,
   type IoredisCluster,

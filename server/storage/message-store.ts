@@ -41,6 +41,13 @@ export interface MessageStore {
    * garbage-collected. A drop no listener hears of is logged, in counts.
    */
   watchDrops?(listener: (event: DropEvent) => void, options?: ListenOptions): () => void;
+  /**
+   * Calls `listener` with failures outside any request, which no call's error reports: a lost
+   * connection (once per outage, not per retry) and its end, or a removal that failed after its
+   * messages were handed out. Returns its stop; `{ weak: true }` as for `watchDrops`. Without a
+   * listener, a store logs them.
+   */
+  watchErrors?(listener: (error: unknown) => void, options?: ListenOptions): () => void;
 }
 
 /** What one atomic step changes in a key's messages. */
@@ -101,7 +108,9 @@ export interface HeldLease {
  * - 'none': none;
  * - 'own': those leased to the change's holder (whatever their lease's age);
  * - 'all': those, and every message no other holder has an unexpired lease on;
- * - 'take': every message, removed in the same step (for clients that do not acknowledge).
+ * - 'take': every message, removed (for clients that do not acknowledge): in the same step, or,
+ *   where a step may run after its caller gave up on it (RedisStore), leased to the take alone
+ *   and removed by a step of its own once they are in hand.
  * 'own' and 'all' renew the lease of what they hand out, so they need the change's lease.
  */
 export type HandOut = 'none' | 'own' | 'all' | 'take';

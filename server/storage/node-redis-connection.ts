@@ -1,4 +1,5 @@
 import { eachChannel, type RedisConnection, type SubscriberEvents } from './redis-connection.js';
+import type { ConnectionHealth } from './redis-outage.js';
 
 /** How node-redis takes an abort signal with a command. */
 interface NodeRedisCommandOptions {
@@ -17,6 +18,16 @@ export interface NodeRedisClient {
   sendCommand(args: string[], options?: NodeRedisCommandOptions): Promise<unknown>;
   /** A new client with the same options: the store's subscriber, which it connects. */
   duplicate(): NodeRedisSubscriber;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
+  off(event: 'error', listener: (error: Error) => void): unknown;
+  off(event: 'ready', listener: () => void): unknown;
+}
+
+/** Which node of a cluster a node-redis cluster client's node event is about. */
+interface NodeRedisNodeInfo {
+  readonly host: string;
+  readonly port: number;
 }
 
 /** The part of a node-redis cluster client (`createCluster()`) a Redis store uses. */
@@ -31,6 +42,15 @@ export interface NodeRedisCluster {
   ): Promise<unknown>;
   /** A new cluster client with the same options: the store's sharded subscriber. */
   duplicate(): NodeRedisClusterSubscriber;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'node-error', listener: (error: Error, node: NodeRedisNodeInfo) => void): unknown;
+  on(event: 'node-ready' | 'node-disconnect', listener: (node: NodeRedisNodeInfo) => void): unknown;
+  off(event: 'error', listener: (error: Error) => void): unknown;
+  off(event: 'node-error', listener: (error: Error, node: NodeRedisNodeInfo) => void): unknown;
+  off(
+    event: 'node-ready' | 'node-disconnect',
+    listener: (node: NodeRedisNodeInfo) => void,
+  ): unknown;
 }
 
 /** What a Redis store's subscriber, a node-redis client or cluster client, has in common. */
@@ -81,6 +101,40 @@ export function nodeRedisConnection(client: NodeRedisClient | NodeRedisCluster):
       send(key, ['LRANGE', key, String(start), String(stop)], signal),
     subscriber: (events) =>
       'masters' in client ? clusterSubscriber(client, events) : serverSubscriber(client, events),
+    watchHealth: (health) =>
+      'masters' in client ? watchCluster(client, health) : watchServer(client, health),
+  };
+}
+
+// node-redis emits 'error' on the client, and on a cluster client for a failed discovery of its
+// nodes: with no listener, Node throws it and the process exits. The store always listens.
+
+function watchServer(client: NodeRedisClient, health: ConnectionHealth): () => void {
+  const failed = (error: Error) => health.failed('', error);
+  const ready = () => health.recovered('');
+  client.on('error', failed);
+  client.on('ready', ready);
+  return () => {
+    client.off('error', failed);
+    client.off('ready', ready);
+  };
+}
+
+function watchCluster(client: NodeRedisCluster, health: ConnectionHealth): () => void {
+  const address = ({ host, port }: NodeRedisNodeInfo) => `${host}:${port}`;
+  const failed = (error: Error) => health.failed('', error);
+  const nodeFailed = (error: Error, node: NodeRedisNodeInfo) => health.failed(address(node), error);
+  // A node's client ends once a rediscovery leaves it out (it failed over) or the cluster closes.
+  const nodeBack = (node: NodeRedisNodeInfo) => health.recovered(address(node));
+  client.on('error', failed);
+  client.on('node-error', nodeFailed);
+  client.on('node-ready', nodeBack);
+  client.on('node-disconnect', nodeBack);
+  return () => {
+    client.off('error', failed);
+    client.off('node-error', nodeFailed);
+    client.off('node-ready', nodeBack);
+    client.off('node-disconnect', nodeBack);
   };
 }
 
@@ -89,7 +143,8 @@ export function nodeRedisConnection(client: NodeRedisClient | NodeRedisCluster):
  * node-redis itself.
  */
 function connected<T extends NodeRedisConnectable>(subscriber: T, onConnected = () => {}): T {
-  // The app's own client reports the same connection errors; here they only mean a retry.
+  // The store hears of the same outage from the app's client (watchHealth); here an error only
+  // means a retry.
   subscriber.on('error', () => {});
   subscriber.connect().then(onConnected, () => {});
   return subscriber;

@@ -8,6 +8,9 @@ export interface Script {
   readonly sha1: string;
 }
 
+/** How the holder of a take's lease starts: those leases are never handed to another take. */
+export const TAKE_HOLDER_PREFIX = 'take:';
+
 const script = (source: string): Script => ({
   source,
   sha1: bytesToHex(sha1(utf8(source))),
@@ -22,6 +25,11 @@ const script = (source: string): Script => ({
 // Appends are published with the holder they are leased to ('' for none): by PUBLISH on a single
 // server, by SPUBLISH on a cluster, where the channel (named as the list) is heard on its shard alone.
 // A lease is "<holder> <until, in ms of Redis's clock>": every instance sees one clock.
+// 'take' hands out every message, whatever its lease, but those another take holds, and leases
+// them to the holder: RedisStore takes under a one-off holder (TAKE_HOLDER_PREFIX) and
+// acknowledges what it received in a step of its own, so a take Redis runs after the store gave
+// up on it removes nothing. What a take holds is taken as far as anyone else knows: handed to no
+// one until its lease ends. Elements with no id, unreadable, are removed by a take.
 // RPUSH takes the messages in chunks because Lua's unpack has a limit of a few thousand values.
 const commitScript = (publish: 'PUBLISH' | 'SPUBLISH'): Script =>
   script(`
@@ -36,7 +44,7 @@ if retired then
 end
 local holder, handOut = ARGV[5], ARGV[4]
 local firstAdded = 8 + tonumber(ARGV[7])
-local handsOut = handOut == 'own' or handOut == 'all'
+local handsOut = handOut ~= 'none'
 local now, lease = 0, ''
 if holder ~= '' then
   local time = redis.call('TIME')
@@ -106,10 +114,7 @@ if #ARGV >= firstAdded then
 end
 
 local out = {}
-if handOut == 'take' then
-  out = redis.call('LRANGE', list, 0, -1)
-  if #out > 0 then redis.call('DEL', list, leases) end
-elseif handsOut and #current > 0 then
+if handsOut and #current > 0 then
   local fields = redis.call('HGETALL', leases)
   for i = 1, #fields, 2 do
     if held[fields[i]] == nil then held[fields[i]] = fields[i + 1] end
@@ -119,11 +124,15 @@ elseif handsOut and #current > 0 then
     local id = idOf(message)
     if id then
       local by, untilMs = string.match(held[id] or '', '^(%S+) (%d+)$')
-      if by == holder or (handOut == 'all' and (by == nil or tonumber(untilMs) <= now)) then
+      local free = by == nil or tonumber(untilMs) <= now
+      local taken = not free and string.sub(by, 1, ${TAKE_HOLDER_PREFIX.length}) == '${TAKE_HOLDER_PREFIX}'
+      if by == holder or (handOut == 'all' and free) or (handOut == 'take' and not taken) then
         out[#out + 1] = message
         renewed[#renewed + 1] = id
         renewed[#renewed + 1] = lease
       end
+    elseif handOut == 'take' then
+      redis.call('LREM', list, 1, message)
     end
   end
   for first = 1, #renewed, 1000 do

@@ -1,3 +1,5 @@
+import type { ConnectionHealth } from './redis-outage.js';
+
 /**
  * What a Redis store asks of a Redis client, whichever library it comes from (ioredis,
  * node-redis) and whether it talks to one server or a cluster. Each client library has an
@@ -24,6 +26,11 @@ export interface RedisConnection {
   lrange(key: string, start: number, stop: number, signal: AbortSignal): Promise<unknown>;
   /** A connection of the store's own for live signals (sharded pub/sub on a cluster). */
   subscriber(events: SubscriberEvents): RedisSubscriber;
+  /**
+   * Listens to the client's connection events (its 'error' among them, so that none is thrown
+   * as an unhandled 'error' event) and tells `health`; returns the function that stops it.
+   */
+  watchHealth(health: ConnectionHealth): () => void;
 }
 
 /** What a store's subscriber tells it. */

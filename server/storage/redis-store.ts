@@ -1,5 +1,6 @@
 import type { StoredMessage } from '../../shared/message.js';
 import { DropListeners } from './drop-listeners.js';
+import { ErrorListeners } from './error-listeners.js';
 import {
   type IoredisClient,
   type IoredisCluster,
@@ -21,8 +22,18 @@ import {
   nodeRedisConnection,
 } from './node-redis-connection.js';
 import { positiveInteger } from './positive-integer.js';
-import { COMMIT, COMMIT_SHARDED, MARK_USED, RETIRE, type Script } from './redis-commit-script.js';
+import { randomId } from './random-id.js';
+import {
+  COMMIT,
+  COMMIT_SHARDED,
+  MARK_USED,
+  RETIRE,
+  type Script,
+  TAKE_HOLDER_PREFIX,
+} from './redis-commit-script.js';
 import type { RedisConnection, RedisSubscriber } from './redis-connection.js';
+import { RedisOutage } from './redis-outage.js';
+import { Retries } from './retries.js';
 
 /**
  * The app's Redis client, of either library, for one server or a cluster: an ioredis `Redis` or
@@ -47,6 +58,13 @@ export interface RedisStoreOptions {
   readonly maxMessagesPerKey?: number;
   /** How long a command may wait for Redis before it fails, in ms. Default 2000. */
   readonly commandTimeoutMs?: number;
+  /**
+   * How long the messages a take hands out (a consume by a client that does not acknowledge) are
+   * held for it, in ms, while the store removes what it received in a second step, sent again
+   * until it lands. Default 60000. A take that Redis ran after the store had given up on it
+   * delays its messages this long.
+   */
+  readonly takeLeaseMs?: number;
   /**
    * Called with the messages an append pushed past `maxMessagesPerKey` (reason 'overflow').
    * Messages that expire are not reported: Redis deletes them on its own. The tRPC kit reports
@@ -76,7 +94,12 @@ export class RedisStore implements MessageStore {
   readonly #ttlSeconds: number;
   readonly #maxMessagesPerKey: number;
   readonly #commandTimeoutMs: number;
+  readonly #takeLeaseMs: number;
   readonly #drops: DropListeners;
+  readonly #errors = new ErrorListeners();
+  readonly #outage = new RedisOutage((error) => this.#errors.emit(error));
+  readonly #stopWatchingHealth: () => void;
+  readonly #retries = new Retries();
   /** Listeners by channel; each registration is its own function, so one can be added twice. */
   readonly #listeners = new Map<string, Set<(heldBy: string | undefined) => void>>();
   /** Channels left unwatched while Redis was away, to unsubscribe once it is back. */
@@ -97,38 +120,55 @@ export class RedisStore implements MessageStore {
     this.#ttlSeconds = positiveInteger(options.ttlSeconds ?? 86_400, 'ttlSeconds');
     this.#maxMessagesPerKey = positiveInteger(options.maxMessagesPerKey ?? 50, 'maxMessagesPerKey');
     this.#commandTimeoutMs = positiveInteger(options.commandTimeoutMs ?? 2000, 'commandTimeoutMs');
+    this.#takeLeaseMs = positiveInteger(options.takeLeaseMs ?? 60_000, 'takeLeaseMs');
     this.#drops = new DropListeners(options.onDrop);
+    // Listening to the app's client: a connection error is reported, never thrown as an
+    // unhandled 'error' event (node-redis), whatever listeners the app gave it.
+    this.#stopWatchingHealth = this.#connection.watchHealth(this.#outage);
   }
 
   async peek(key: string): Promise<StoredMessage[]> {
     const list = this.#redisKey(key);
-    return decodeList(await this.#timed((signal) => this.#connection.lrange(list, 0, -1, signal)));
+    const reply = await this.#timed((signal) => this.#connection.lrange(list, 0, -1, signal));
+    this.#answered();
+    return decodeList(reply);
   }
 
   async commit(key: string, change: StoreChange): Promise<StoredMessage[]> {
     assertLeaseFor(change);
-    const { added = [], acked = [], lease, handOut = 'none' } = change;
-    // Nothing to change and nothing to hand out: no round trip.
-    if (added.length === 0 && acked.length === 0 && handOut === 'none') return [];
-    const list = this.#redisKey(key);
-    const args: string[] = [
-      String(this.#maxMessagesPerKey),
-      String(this.#ttlSeconds),
-      list,
-      handOut,
-      lease?.holder ?? '',
-      String(lease?.ms ?? 0),
-      String(acked.length),
-      ...acked,
-    ];
-    // As plain JSON, whose id the script reads.
-    for (const message of added) args.push(encodeMessagesAsJson([message]));
-    const keys = [list, `${list}:leases`, `${list}:retired`];
-    const reply = await this.#timed((signal) => this.#run(this.#commit, keys, args, signal));
-    const [handedOut, trimmed, successor] = Array.isArray(reply) ? reply : [];
-    if (typeof successor === 'string') throw new RetiredKeyError(key, successor || undefined);
-    this.#drops.emit({ key, messages: decodeList(trimmed), reason: 'overflow' });
-    return decodeList(handedOut);
+    if (change.handOut !== 'take') return this.#step(key, change);
+    // A take must never remove messages no one received, yet Redis may run it after the store
+    // gave up on it (a timeout, then a Cluster's retry or an offline queue). So it leases what it
+    // hands out to a holder of its own, and a second step acknowledges exactly what the reply
+    // brought: a take that ran late only delays its messages by takeLeaseMs. The script's leases
+    // and acknowledgements are those a tab's consume uses.
+    const sent = performance.now();
+    const lease = { holder: `${TAKE_HOLDER_PREFIX}${randomId(12)}`, ms: this.#takeLeaseMs };
+    const handedOut = await this.#step(key, { ...change, lease });
+    if (handedOut.length === 0) return handedOut;
+    const acknowledge = () => this.#step(key, { acked: handedOut.map((message) => message.id) });
+    try {
+      await acknowledge();
+    } catch (error) {
+      // The messages are in hand: they go out. An acknowledgement removes only what its take
+      // received, so it is safe to send again (after a failover, say) until the lease ends;
+      // only then would the messages be handed out again.
+      const giveUp = (last: unknown) =>
+        this.#errors.emit(
+          new Error(
+            `trpc-messages: ${handedOut.length} message(s) of ${key} were handed out, but their ` +
+              `removal failed until their lease of ${this.#takeLeaseMs} ms ended, so they may be ` +
+              'handed out again',
+            { cause: last },
+          ),
+        );
+      this.#retries.sendAgain(acknowledge, error, sent + this.#takeLeaseMs, giveUp);
+    }
+    return handedOut;
+  }
+
+  watchErrors(listener: (error: unknown) => void, options?: ListenOptions): () => void {
+    return this.#errors.watch(listener, options);
   }
 
   async retire(key: string, successor: string, retirement: Retirement): Promise<StoredMessage[]> {
@@ -176,8 +216,13 @@ export class RedisStore implements MessageStore {
     };
   }
 
-  /** Stops every watch and closes the store's subscriber connection (not the app's client). */
+  /**
+   * Stops every watch and closes the store's subscriber connection; stops listening to the app's
+   * client, which it leaves open, and drops the removals of taken messages it was still retrying.
+   */
   async close(): Promise<void> {
+    this.#stopWatchingHealth();
+    this.#retries.stop();
     const subscriber = this.#subscriber;
     this.#subscriber = undefined;
     this.#listeners.clear();
@@ -193,6 +238,41 @@ export class RedisStore implements MessageStore {
 
   #redisKey(key: string): string {
     return `${this.#prefix}{${key}}`;
+  }
+
+  /**
+   * Redis answered the app's client: it is connected, which ends an outage of a client that says
+   * so by no event of its own (a node-redis cluster client after a failed discovery).
+   */
+  #answered(): void {
+    this.#outage.recovered('');
+  }
+
+  /** One run of the script on `key`: returns what it handed out, and reports what it trimmed. */
+  async #step(key: string, change: StoreChange): Promise<StoredMessage[]> {
+    const { added = [], acked = [], lease, handOut = 'none' } = change;
+    // Nothing to change and nothing to hand out: no round trip.
+    if (added.length === 0 && acked.length === 0 && handOut === 'none') return [];
+    const list = this.#redisKey(key);
+    const args: string[] = [
+      String(this.#maxMessagesPerKey),
+      String(this.#ttlSeconds),
+      list,
+      handOut,
+      lease?.holder ?? '',
+      String(lease?.ms ?? 0),
+      String(acked.length),
+      ...acked,
+    ];
+    // As plain JSON, whose id the script reads.
+    for (const message of added) args.push(encodeMessagesAsJson([message]));
+    const keys = [list, `${list}:leases`, `${list}:retired`];
+    const reply = await this.#timed((signal) => this.#run(this.#commit, keys, args, signal));
+    this.#answered();
+    const [handedOut, trimmed, successor] = Array.isArray(reply) ? reply : [];
+    if (typeof successor === 'string') throw new RetiredKeyError(key, successor || undefined);
+    this.#drops.emit({ key, messages: decodeList(trimmed), reason: 'overflow' });
+    return decodeList(handedOut);
   }
 
   /** Runs a script on `keys` by its SHA1, sending its source only if Redis lacks it. */

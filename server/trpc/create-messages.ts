@@ -46,7 +46,9 @@ export interface CreateMessagesOptions<Tags extends TagMap> {
    * Told, with the call's path, when messages could not be stored or read (a store that is down,
    * a cookie over its budget) and when a message's input was changed or dropped (a
    * `MessageInputError`: over `maxMessageBytes`, a level that is not an integer…); the request
-   * itself goes on. Default: console.error (one line for the kit's own notices).
+   * itself goes on. Also told, with no path, of failures outside any call: a store's lost
+   * connection, once as it goes (a `RedisOutageError`) and once as it is back. Default:
+   * console.error (one line for the kit's own notices).
    */
   readonly onError?: ErrorReporter;
   /**
@@ -78,6 +80,7 @@ export function createMessages<const Tags extends TagMap = DefaultTags>(
   const reporter = new Reporter(options.onError);
   const leaseMs = positiveInteger(options.leaseMs ?? DEFAULT_LEASE_MS, 'leaseMs');
   reporter.watchDrops(storage.store, options.onDrop);
+  reporter.watchErrors(storage.store);
   const actionSigner = new Signer(options.secret, 'trpc-messages.action');
   // The same for every request: built once.
   const messageOptions: MessagesOptions<Tags> = {

@@ -28,6 +28,8 @@ export class Reporter {
   // The kit's listener to its store's drops, kept here: the store holds it weakly, so a kit that
   // is gone stops listening, and every part of a kit holds its reporter.
   #dropListener: ((event: DropEvent) => void) | undefined;
+  // Its listener to its store's other failures (a lost connection), kept here for the same reason.
+  #errorListener: ((error: unknown) => void) | undefined;
 
   constructor(report?: ErrorReporter) {
     this.#report = report ?? logError;
@@ -54,6 +56,17 @@ export class Reporter {
     // A listener of the kit's own, even around the app's onDrop, which may outlive the kit.
     this.#dropListener = (event) => (summary ? summary.add(event) : onDrop?.(event));
     store.watchDrops(this.#dropListener, { weak: true });
+  }
+
+  /**
+   * Reports the failures `store` has outside any request (a lost connection) to the app's
+   * onError; a kit without one leaves them to the store, which logs them (no registration: a
+   * thousand such kits on one store, one line).
+   */
+  watchErrors(store: MessageStore | undefined): void {
+    if (!store?.watchErrors || !this.#ownOnError) return;
+    this.#errorListener = (error) => this.report(error);
+    store.watchErrors(this.#errorListener, { weak: true });
   }
 
   /**

@@ -1,8 +1,10 @@
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Cluster, Redis } from 'ioredis';
 import { createClient, type RedisClientType, type RedisClusterType } from 'redis';
-import { afterAll, afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import type { DropEvent } from '../../../server/storage/memory-store.js';
+import { RedisOutageError } from '../../../server/storage/redis-outage.js';
 import {
   RedisStore,
   type RedisStoreClient,
@@ -31,9 +33,14 @@ function connect(): Redis {
 }
 
 const stores: RedisStore[] = [];
-/** A store over `client` (default: the shared app client), closed after the tests. */
+/**
+ * A store over `client` (default: the shared app client), closed after the test. The outages
+ * the fault tests cause are reported to a listener that drops them: the tests of those reports
+ * watch stores of their own.
+ */
 function storeOf(options: Partial<RedisStoreOptions> = {}): RedisStore {
   const store = new RedisStore({ client: app(), ...options });
+  store.watchErrors(() => {});
   stores.push(store);
   return store;
 }
@@ -51,8 +58,11 @@ const admin = () => {
   return adminClient;
 };
 
-afterAll(async () => {
-  for (const store of stores) await store.close();
+// Closed after each test: each store listens to its client's errors until then.
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+});
+afterAll(() => {
   for (const client of clients) client.disconnect();
 });
 
@@ -244,6 +254,8 @@ describe.skipIf(!server)('RedisStore reads and writes', () => {
       duplicate: () => {
         throw new Error('broken client');
       },
+      on: () => undefined,
+      off: () => undefined,
     };
     const store = new RedisStore({ client: broken });
     await expect(store.commit('a', { handOut: 'take' })).rejects.toThrow('broken client');
@@ -308,7 +320,7 @@ describe.skipIf(!server)('RedisStore key layout', () => {
     expect(() => storeOf({ prefix: 'app{1}:' })).toThrow('prefix');
   });
 
-  it.each(['ttlSeconds', 'maxMessagesPerKey', 'commandTimeoutMs'] as const)(
+  it.each(['ttlSeconds', 'maxMessagesPerKey', 'commandTimeoutMs', 'takeLeaseMs'] as const)(
     'rejects a %s that is not a positive integer, naming it',
     (option) => {
       for (const value of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
@@ -403,12 +415,29 @@ describe.skipIf(!server)('RedisStore round trips', () => {
     expect(sent.map(([name]) => name)).toEqual(['evalsha']);
   });
 
-  it('takes in one round trip: one EVALSHA that reads and deletes', async () => {
+  it('takes in two round trips: one EVALSHA that leases what it hands out to the take alone, then one that acknowledges exactly those ids', async () => {
     const store = storeOf();
     const key = freshKey();
     await store.commit(key, { added: make('one') });
     await store.commit(key, { handOut: 'take' });
-    await store.commit(key, { added: make('two') });
+    const [two, three] = make('two', 'three') as [StoredMessage, StoredMessage];
+    await store.commit(key, { added: [two, three] });
+    const sent = await commandsSent(app(), () => store.commit(key, { handOut: 'take' }));
+    expect(sent.map(([name]) => name)).toEqual(['evalsha', 'evalsha']);
+    // evalsha, the SHA1, 3 and the three keys, then the script's ARGV: what it hands out at 9,
+    // the lease's holder at 10, the number of acknowledged ids at 12, then those ids.
+    const [lease, ack] = sent;
+    expect(lease?.slice(9, 11)).toEqual(['take', expect.stringMatching(/^take:\S+$/)]);
+    expect(lease?.slice(12)).toEqual(['0']);
+    expect(ack?.slice(9, 11)).toEqual(['none', '']);
+    expect(ack?.slice(12)).toEqual(['2', two.id, three.id]);
+    const list = `trpc-messages:{${key}}`;
+    expect(await admin().exists(list, `${list}:leases`)).toBe(0);
+  });
+
+  it('takes nothing in one round trip: with nothing handed out there is nothing to acknowledge', async () => {
+    const store = storeOf();
+    const key = freshKey();
     const sent = await commandsSent(app(), () => store.commit(key, { handOut: 'take' }));
     expect(sent.map(([name]) => name)).toEqual(['evalsha']);
   });
@@ -466,10 +495,6 @@ describe.skipIf(!server)('RedisStore under concurrency', () => {
 });
 
 describe.skipIf(!server)('RedisStore watch', () => {
-  afterEach(async () => {
-    for (const store of stores) await store.close();
-  });
-
   /** Subscribers on the server, and the subscriptions to the channel of the store key `key`. */
   async function subscriptions(key: string) {
     const clients = String(await admin().call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
@@ -603,6 +628,102 @@ describe.skipIf(!server)('RedisStore watch', () => {
 
 // Last: these stop, kill and restart the server.
 describe.skipIf(!server)('RedisStore when Redis is slow or down', () => {
+  /**
+   * A client of `library` that reconnects every 20 ms and has no 'error' listener of the app's,
+   * ready, with a count of its attempts to reconnect.
+   */
+  async function bareClient(library: 'ioredis' | 'node-redis') {
+    if (!server) throw new Error('no redis-server');
+    const attempts = { count: 0 };
+    if (library === 'ioredis') {
+      const client = new Redis({ port: server.port, host: '127.0.0.1', retryStrategy: () => 20 });
+      client.on('reconnecting', () => void attempts.count++);
+      await once(client, 'ready');
+      return { client, attempts, close: () => client.disconnect() };
+    }
+    const client = createClient({ url: server.url, socket: { reconnectStrategy: () => 20 } });
+    client.on('reconnecting', () => void attempts.count++);
+    await client.connect();
+    return { client, attempts, close: () => client.destroy() };
+  }
+
+  it.each(['ioredis', 'node-redis'] as const)(
+    'listens to a %s client’s errors, so a lost connection with no listener of the app’s is reported once, however many retries, and summarised once the client is back',
+    async (library) => {
+      const { client, attempts, close } = await bareClient(library);
+      const store = new RedisStore({ client });
+      stores.push(store);
+      const reports: unknown[] = [];
+      store.watchErrors((error) => reports.push(error));
+      try {
+        await server?.kill();
+        // Had an 'error' event no listener, Node would have thrown it: the run would fail.
+        await until(() => attempts.count >= 3, 10_000);
+        expect(reports).toHaveLength(1);
+        const [started] = reports;
+        expect(started).toBeInstanceOf(RedisOutageError);
+        expect(started).toMatchObject({ connectionErrors: 1, ms: undefined });
+        expect(String(started)).toMatch(
+          /^RedisOutageError: trpc-messages: lost the connection to Redis \(.+\); until it is back, messages are neither stored nor read/,
+        );
+        expect((started as Error).cause).toBeInstanceOf(Error);
+
+        await server?.restart();
+        await until(() => reports.length === 2, 10_000);
+        const [, ended] = reports;
+        expect(ended).toBeInstanceOf(RedisOutageError);
+        const { connectionErrors, ms } = ended as RedisOutageError;
+        // At least the two failed reconnects before the third attempt, when one report was made.
+        expect(connectionErrors).toBeGreaterThanOrEqual(2);
+        expect(ms).toBeGreaterThan(0);
+        expect(String(ended)).toBe(
+          `RedisOutageError: trpc-messages: Redis was unreachable for ${((ms ?? 0) / 1000).toFixed(1)} s (${connectionErrors} connection errors); it answers again`,
+        );
+        // Working again, and nothing more to say.
+        await store.commit(freshKey(), { added: make('after the outage') });
+        expect(reports).toHaveLength(2);
+      } finally {
+        await store.close();
+        await close();
+      }
+    },
+  );
+
+  it('logs an outage with console.error, once as it starts and once as it ends, for a store nobody watches', async () => {
+    const { client, attempts, close } = await bareClient('ioredis');
+    const store = new RedisStore({ client });
+    stores.push(store);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      await server?.kill();
+      await until(() => attempts.count >= 3, 10_000);
+      // One line each, as the kit's own notices are logged.
+      expect(logged.mock.calls).toEqual([
+        [expect.stringMatching(/^trpc-messages: lost the connection to Redis \(/)],
+      ]);
+      await server?.restart();
+      await until(() => logged.mock.calls.length === 2, 10_000);
+      expect(logged.mock.calls[1]).toEqual([
+        expect.stringMatching(/^trpc-messages: Redis was unreachable for [0-9.]+ s \(/),
+      ]);
+    } finally {
+      logged.mockRestore();
+      await store.close();
+      close();
+    }
+  });
+
+  it('stops listening to the client once closed, leaving the app’s own listeners', async () => {
+    const client = connect();
+    const before = { error: client.listenerCount('error'), ready: client.listenerCount('ready') };
+    const store = new RedisStore({ client });
+    expect(client.listenerCount('error')).toBe(before.error + 1);
+    await store.close();
+    expect({ error: client.listenerCount('error'), ready: client.listenerCount('ready') }).toEqual(
+      before,
+    );
+  });
+
   it('withdraws a node-redis command that timed out while Redis was down: it never runs once Redis is back', async () => {
     if (!server) throw new Error('no redis-server');
     // node-redis's defaults: commands wait in its offline queue while it reconnects.
@@ -629,28 +750,103 @@ describe.skipIf(!server)('RedisStore when Redis is slow or down', () => {
     await client.close();
   });
 
-  it('rejects a take with a timeout error when Redis does not answer, and handles the late reply', async () => {
+  it('never lets a take that Redis ran after it timed out remove a message: the message stays, leased to that take alone, and a later take gets it once that lease ends', async () => {
     const client = connect();
-    const store = storeOf({ client, commandTimeoutMs: 300 });
+    const store = storeOf({ client, commandTimeoutMs: 300, takeLeaseMs: 300 });
     const key = freshKey();
-    await store.commit(key, { added: make('one') });
+    const [one] = make('one') as [StoredMessage];
+    await store.commit(key, { added: [one] });
     server?.pause();
     try {
-      const started = Date.now();
       await expect(store.commit(key, { handOut: 'take' })).rejects.toThrow(
         'trpc-messages: Redis did not answer within 300ms',
       );
-      // Not before its time (how long after it a loaded machine answers is not the store's).
-      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
       await expect(store.peek(key)).rejects.toThrow('did not answer within 300ms');
     } finally {
       server?.resume();
     }
     // The replies come now: a ping sent after them settles once they have been handled.
     await client.ping();
-    await sleep(50);
-    // A known hazard, documented: the take that timed out still ran once Redis woke up, so its
-    // messages are gone, unread. Redis cannot be told to drop a command it has been sent.
+    // The take ran once Redis woke up, but it only leased the message to itself, and no one
+    // acknowledges what no one received.
+    expect(texts(await store.peek(key))).toEqual(['one']);
+    const leases = `trpc-messages:{${key}}:leases`;
+    expect(await admin().hget(leases, one.id)).toMatch(/^take:\S+ \d+$/);
+    // Taken once that lease ends (by Redis's clock), and only then gone.
+    let taken: string[] = [];
+    await until(async () => {
+      taken = texts(await store.commit(key, { handOut: 'take' }));
+      return taken.length > 0;
+    }, 10_000);
+    expect(taken).toEqual(['one']);
+    expect(await store.commit(key, { handOut: 'take' })).toEqual([]);
+    expect(await store.peek(key)).toEqual([]);
+  });
+
+  /**
+   * The app's client, but the store's removals of taken messages (steps that hand out nothing
+   * and acknowledge ids) fail while `lose.acks` is above 0, each counting it down.
+   */
+  function losingAcks(lose: { acks: number }): RedisStoreClient {
+    const real = connect();
+    return {
+      // After the SHA1 and the count come the 3 keys, then ARGV: what is handed out at ARGV[4],
+      // the number of acknowledged ids at ARGV[7].
+      evalsha: (sha1, numkeys, ...args) => {
+        if (lose.acks > 0 && args[6] === 'none' && args[9] !== '0') {
+          lose.acks -= 1;
+          return Promise.reject(new Error('acknowledgement lost'));
+        }
+        return real.evalsha(sha1, numkeys, ...args);
+      },
+      eval: (source, numkeys, ...args) => real.eval(source, numkeys, ...args),
+      lrange: (key, start, stop) => real.lrange(key, start, stop),
+      duplicate: () => real.duplicate(),
+      on: real.on.bind(real),
+      off: real.off.bind(real),
+    };
+  }
+
+  it('hands out what a take got even when removing it fails, and sends the removal again until it lands: the messages are not handed out again', async () => {
+    const lose = { acks: 2 };
+    const store = storeOf({ client: losingAcks(lose) });
+    const reports: unknown[] = [];
+    store.watchErrors((error) => reports.push(error));
+    const key = freshKey();
+    await store.commit(key, { added: make('one') });
+
+    expect(texts(await store.commit(key, { handOut: 'take' }))).toEqual(['one']);
+    // Sent again in the background: the message is gone once a try lands.
+    await until(async () => (await store.peek(key)).length === 0, 10_000);
+    expect(lose.acks).toBe(0);
+    expect(await store.commit(key, { handOut: 'take' })).toEqual([]);
+    expect(reports).toEqual([]);
+  });
+
+  it('reports a removal of taken messages that never landed before their lease ended, and hands them out again then', async () => {
+    const lose = { acks: Number.POSITIVE_INFINITY };
+    const store = storeOf({ client: losingAcks(lose), takeLeaseMs: 300 });
+    const reports: unknown[] = [];
+    store.watchErrors((error) => reports.push(error));
+    const key = freshKey();
+    await store.commit(key, { added: make('one') });
+
+    expect(texts(await store.commit(key, { handOut: 'take' }))).toEqual(['one']);
+    await until(() => reports.length > 0, 10_000);
+    expect(reports).toEqual([
+      new Error(
+        `trpc-messages: 1 message(s) of ${key} were handed out, but their removal failed until their lease of 300 ms ended, so they may be handed out again`,
+      ),
+    ]);
+    expect((reports[0] as Error).cause).toEqual(new Error('acknowledgement lost'));
+
+    lose.acks = 0;
+    let again: string[] = [];
+    await until(async () => {
+      again = texts(await store.commit(key, { handOut: 'take' }));
+      return again.length > 0;
+    }, 10_000);
+    expect(again).toEqual(['one']);
     expect(await store.peek(key)).toEqual([]);
   });
 

@@ -18,7 +18,7 @@ import { failOnUnhandledRejections } from '../../fixtures/unhandled-rejections.j
 failOnUnhandledRejections();
 
 // A 3-master Redis Cluster of this file's own, on free loopback ports, started once.
-const cluster = await startRedisCluster(3);
+const cluster = await startRedisCluster({ masters: 3 });
 afterAll(() => cluster?.stop());
 
 const secret = 'redis-cluster-test-secret-0123456789';

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Recipient } from '../../../server/storage/backend.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
 import { MessagesDroppedError } from '../../../server/storage/messages-dropped-error.js';
+import { RedisOutageError } from '../../../server/storage/redis-outage.js';
 import {
   RedisStore,
   type RedisStoreClient,
@@ -117,6 +118,11 @@ async function admin(): Promise<Redis> {
 
 /** What the apps reported through onError, with where; a test that expects reports drains it. */
 const reported: { error: unknown; path: string | undefined }[] = [];
+/**
+ * The outages the apps' stores reported (to onError, with no path), apart: a test that kills
+ * Redis causes them whatever it checks; the test of those reports looks at them.
+ */
+const outages: RedisOutageError[] = [];
 const running: RunningApp[] = [];
 const stores: RedisStore[] = [];
 afterEach(async () => {
@@ -125,6 +131,7 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((app) => app.close()));
   await Promise.all(stores.splice(0).map((store) => store.close()));
   expect(reported.splice(0)).toEqual([]);
+  outages.length = 0;
 });
 
 /** How an app instance keeps its messages in Redis. */
@@ -161,7 +168,8 @@ async function instance(options: InstanceOptions = {}): Promise<RunningApp> {
         : serverStorage({ secret, store }),
     users: options.users ?? false,
     ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
-    onError: (error, { path }) => reported.push({ error, path }),
+    onError: (error, { path }) =>
+      error instanceof RedisOutageError ? outages.push(error) : reported.push({ error, path }),
   });
   running.push(app);
   return app;
@@ -527,7 +535,7 @@ describe.skipIf(!redis).each(libraries)(
     // Redis counts a script's own commands too: an EVALSHA (or EVAL) is the one round trip, the
     // rest ran inside it.
 
-    it('costs an add one EVALSHA, a consume one, and a request that touches no message none', async ({
+    it('costs an add one EVALSHA, a consume without the kit’s header two when it is handed messages (the take, then its acknowledgement) and one when not, and a request that touches no message none', async ({
       annotate,
     }) => {
       const a = await instance({ library });
@@ -548,8 +556,22 @@ describe.skipIf(!redis).each(libraries)(
       );
       // Each script first reads whether its key was retired (a GET).
       expect(add).toEqual({ evalsha: 1, get: 1, rpush: 1, expire: 1, publish: 1 });
-      expect(consumeOne).toEqual({ evalsha: 1, get: 1, lrange: 1, del: 1 });
-      expect(consumeNone).toEqual({ evalsha: 1, get: 1, lrange: 1 });
+      // A client that does not acknowledge (no kit header) takes: one script leases what it is
+      // handed to the take alone, a second removes exactly that once the reply is in, so a take
+      // Redis would run after the store gave up on it removes nothing.
+      expect(consumeOne).toEqual({
+        evalsha: 2,
+        get: 2,
+        time: 1,
+        lrange: 2,
+        hgetall: 1,
+        hset: 1,
+        expire: 1,
+        lrem: 1,
+        hdel: 1,
+      });
+      // Nothing handed out, nothing to acknowledge (the lease's clock is read all the same).
+      expect(consumeNone).toEqual({ evalsha: 1, get: 1, time: 1, lrange: 1 });
       expect(ping).toEqual({});
     });
 
@@ -654,11 +676,11 @@ describe.skipIf(!redis).each(libraries)(
       const next = await commandsDuring(() => signedIn.client.messages.consume.query());
 
       // The session retired (one script), its message appended to the user's (another), then
-      // the consume (a third); the session cookie is dropped.
-      expect(first.evalsha).toBe(3);
+      // the consume (a take: two more); the session cookie is dropped.
+      expect(first.evalsha).toBe(4);
       expect(consumedTexts).toEqual(['For user 7.', 'Added as a visitor.']);
       expect(signedIn.jar.get(SESSION_COOKIE)).toBeUndefined();
-      expect(next).toEqual({ evalsha: 1, get: 1, lrange: 1 });
+      expect(next).toEqual({ evalsha: 1, get: 1, time: 1, lrange: 1 });
     });
 
     it("sends a script's source only when Redis lacks it: EVALSHA refused, then EVAL, then EVALSHA alone", async () => {
@@ -912,6 +934,86 @@ describe.skipIf(!redis)('when Redis stops answering, or goes down and comes back
     // Redis cannot be told to drop a command it was sent: the append ran once Redis woke up, so
     // the message reported as not stored is delivered after all (late, not lost).
     expect(await consumeTexts(a, jar)).toEqual(['Saved while Redis is frozen.']);
+  });
+
+  it('removes nothing with a consume that timed out while Redis was frozen and ran once it woke: the message comes, once, with a later consume after that take’s lease', async () => {
+    const a = await instance({ store: { commandTimeoutMs: 300, takeLeaseMs: 300 } });
+    const { jar } = createBrowser(a.url);
+    expect(await call(a, jar, 'add', { text: 'Saved before the freeze.' })).toEqual({
+      status: 200,
+      data: 'Saved before the freeze.',
+    });
+    const leases = `${redisKey({ sessionId: sessionIdOf(jar) })}:leases`;
+
+    redis?.pause();
+    try {
+      // A client without the kit's header: its consume takes. The app gives up on Redis.
+      expect(await call(a, jar, 'messages.consume')).toMatchObject({
+        status: 200,
+        data: { messages: [] },
+      });
+    } finally {
+      redis?.resume();
+    }
+    expect(reported.splice(0).map(({ path }) => path)).toEqual(['messages.consume']);
+    // Redis ran the take as it woke up: the message is leased to that take, which nobody will
+    // acknowledge, not removed.
+    await vi.waitFor(
+      async () =>
+        expect(await (await admin()).hvals(leases)).toEqual([expect.stringMatching(/^take:/)]),
+      { timeout: 5000, interval: 20 },
+    );
+    // Consumed again as the kit's Toaster would: once that lease ends, the message comes.
+    let shown: string[] = [];
+    await vi.waitFor(
+      async () => {
+        shown = await consumeTexts(a, jar);
+        expect(shown).not.toEqual([]);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    expect(shown).toEqual(['Saved before the freeze.']);
+    expect(await consumeTexts(a, jar)).toEqual([]);
+  });
+
+  it('reports a lost connection to onError once as it starts and once as it ends, with no path, however many requests fail and reconnects are tried meanwhile', async () => {
+    const client = await connect();
+    let attempts = 0;
+    client.on('reconnecting', () => void attempts++);
+    const a = await instance({ client });
+    const { jar } = createBrowser(a.url);
+    expect(await consumeTexts(a, jar)).toEqual([]);
+
+    await redis?.kill();
+    try {
+      await vi.waitFor(() => expect(attempts).toBeGreaterThanOrEqual(3), {
+        timeout: 5000,
+        interval: 20,
+      });
+      for (const text of ['One.', 'Two.', 'Three.']) {
+        expect(await call(a, jar, 'add', { text })).toEqual({ status: 200, data: text });
+      }
+      // Each failed call is reported with its path; the outage, once.
+      expect(drainReports()).toEqual(['add', 'add', 'add']);
+      expect(outages).toEqual([expect.objectContaining({ ms: undefined })]);
+      expect(String(outages[0])).toMatch(
+        /^RedisOutageError: trpc-messages: lost the connection to Redis/,
+      );
+    } finally {
+      await restartRedis();
+    }
+    await vi.waitFor(() => expect(outages).toHaveLength(2), { timeout: 5000, interval: 20 });
+    const [, ended] = outages;
+    expect(ended?.connectionErrors).toBeGreaterThanOrEqual(2);
+    expect(String(ended)).toMatch(
+      /^RedisOutageError: trpc-messages: Redis was unreachable for \d+\.\d s \(\d+ connection errors\); it answers again$/,
+    );
+    expect(await call(a, jar, 'add', { text: 'Saved once Redis is back.' })).toEqual({
+      status: 200,
+      data: 'Saved once Redis is back.',
+    });
+    expect(await consumeTexts(a, jar)).toEqual(['Saved once Redis is back.']);
+    expect(outages).toHaveLength(2);
   });
 
   it('with serverStorage: answers every call 200 (an add with its data, a consume with nothing), reports the failures, and uses Redis again once it is back', async () => {
