@@ -36,6 +36,9 @@ export class Delivery {
   readonly #claims = new Set<ActionClaim>();
   #client: MessagesClient | undefined;
   #leaseMs = 5000;
+  // Requests of the link on their way, and who waits for none to be.
+  #inFlight = 0;
+  #settledWaiters: (() => void)[] = [];
 
   constructor(tab: BrowserTab, beacon: Beacon) {
     this.tab = tab;
@@ -86,6 +89,7 @@ export class Delivery {
         actions: [...this.#claims].filter((claim) => paths.includes(claim.path)),
       });
       let response: Awaited<ReturnType<LinkFetch>>;
+      this.#inFlight += 1;
       try {
         // tRPC's links always pass their headers as a plain object.
         const headers = { ...(init?.headers as Record<string, string>), [CLIENT_HEADER]: header };
@@ -93,10 +97,19 @@ export class Delivery {
       } catch (error) {
         this.#acks.restore(acks);
         throw error;
+      } finally {
+        this.#inFlight -= 1;
+        if (this.#inFlight === 0) for (const settled of this.#settledWaiters.splice(0)) settled();
       }
       this.#read(response);
       return response;
     };
+  }
+
+  /** Resolves once none of the link's requests is on its way (at once when none is). */
+  requestsSettled(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#settledWaiters.push(resolve));
   }
 
   /** Takes messages a consume or a response handed over, leased for `leaseMs`. */

@@ -16,7 +16,11 @@ export interface MessagesClient {
     readonly live?: {
       subscribe(
         input: undefined,
-        options: { onData(signal: unknown): void; onError(error: unknown): void },
+        options: {
+          onData(signal: unknown): void;
+          onError(error: unknown): void;
+          onComplete(): void;
+        },
       ): { unsubscribe(): void };
     };
   };
@@ -39,6 +43,11 @@ export interface MessageConsumerOptions {
   readonly tab?: BrowserTab | undefined;
   /** Told of failed consumes (default: console.error). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Resolves once none of the client's requests is in flight (its `messagesLink` knows): a live
+   * stream the server ended is opened again after them, with the cookie one of them set.
+   */
+  readonly requestsSettled?: (() => Promise<void>) | undefined;
 }
 
 /**
@@ -51,6 +60,7 @@ export class MessageConsumer {
   readonly #receive: Receive;
   readonly #tab: BrowserTab | undefined;
   readonly #onError: (error: unknown) => void;
+  readonly #requestsSettled: (() => Promise<void>) | undefined;
   #running: Promise<void> | undefined;
   #next: Promise<void> | undefined;
   #watchers = 0;
@@ -63,6 +73,7 @@ export class MessageConsumer {
     this.#receive = options.receive;
     this.#tab = options.tab;
     this.#onError = options.onError ?? ((error) => console.error('trpc-messages:', error));
+    this.#requestsSettled = options.requestsSettled;
   }
 
   /** Fetches the unread messages now, or right after the fetch under way. */
@@ -103,14 +114,16 @@ export class MessageConsumer {
   /**
    * A trigger that fires when the server signals, over `messages.live` (server-sent events),
    * that messages were added. It subscribes once the first consume is done: that consume gives a
-   * new browser its session, which the stream must watch. tRPC's link reconnects on its own.
+   * new browser its session, which the stream must watch. tRPC's link reconnects on its own; a
+   * stream the server ends (the browser's session was rotated: sign-in, sign-out) is opened
+   * again, with the browser's new cookie, after a consume.
    */
   live: ConsumeTrigger = (consume) => {
     const live = this.#client.messages.live;
     if (live === undefined) throw new Error('trpc-messages: this client has no messages.live');
     let subscription: { unsubscribe(): void } | undefined;
     let stopped = false;
-    void Promise.resolve(this.#running).then(() => {
+    const subscribe = () => {
       if (stopped) return;
       subscription = live.subscribe(undefined, {
         onData: (signal) => {
@@ -120,8 +133,16 @@ export class MessageConsumer {
           else consume();
         },
         onError: this.#onError,
+        // The browser's session was rotated, by a request of this page that may still be on
+        // its way back with the new cookie: subscribe again once it has landed, and consume.
+        onComplete: () => {
+          void Promise.resolve(this.#requestsSettled?.())
+            .then(() => this.consume())
+            .then(subscribe);
+        },
       });
-    });
+    };
+    void Promise.resolve(this.#running).then(subscribe);
     return () => {
       stopped = true;
       subscription?.unsubscribe();

@@ -33,7 +33,11 @@ export function messagesFor(client: MessagesClient): ClientMessages {
     const receive: Receive = delivery
       ? (messages, leaseMs) => delivery.receive(messages, leaseMs)
       : (messages) => void list.push(messages);
-    const consumer = new MessageConsumer(client, { receive, tab: delivery?.tab });
+    const consumer = new MessageConsumer(client, {
+      receive,
+      tab: delivery?.tab,
+      requestsSettled: delivery ? () => delivery.requestsSettled() : undefined,
+    });
     found = {
       list,
       consumer,

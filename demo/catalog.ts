@@ -17,4 +17,6 @@ export const t = defineCatalog({
   'export.progress': 'Exporting your tasks: {percent}%…',
   'export.ready': 'Export ready: your tasks are saved.',
   'task.undo': 'Undo',
+  'user.signedIn': 'Signed in as {name}: your tasks follow you to any browser.',
+  'user.signedOut': 'Signed out.',
 });

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { t } from '../catalog.js';
 import { NOTICE, tags } from '../tags.js';
 import { MAX_TITLE_LENGTH } from '../task.js';
+import { MAX_NAME_LENGTH } from '../user.js';
+import { setUser, userOf } from './demo-user.js';
 import { EXPORT_KEY, startExport } from './export-job.js';
 import { TaskBoards } from './task-boards.js';
 
@@ -36,7 +38,9 @@ export function createDemoApi({ storage, secret }: DemoApiOptions = {}) {
     res: ServerResponse;
     info?: Parameters<typeof messages.fromRequest>[0]['info'];
   }) => {
-    const ctx = { messages: messages.fromRequest(opts) };
+    // A signed-in browser's messages (and board) are its user's, on every browser they use.
+    const user = userOf(opts.req);
+    const ctx = { messages: messages.fromRequest(opts, { userId: user }), user, res: opts.res };
     // The page's "debug messages" switch: this request stores DEBUG messages too.
     if (opts.req.headers['x-debug-messages'] === 'on') ctx.messages.level = DEBUG;
     return ctx;
@@ -59,7 +63,8 @@ export function createDemoApi({ storage, secret }: DemoApiOptions = {}) {
     return result;
   });
   const procedure = trpc.procedure.use(messages.persist).use(explainInvalidInput);
-  // Each visitor has a board of their own, found by whom their messages are for (their session).
+  // Each visitor has a board of their own, found by whom their messages are for (their session,
+  // or their user once signed in).
   const withBoard = procedure.use(({ ctx, next }) =>
     next({ ctx: { board: boards.of(ctx.messages.recipient()) } }),
   );
@@ -73,6 +78,24 @@ export function createDemoApi({ storage, secret }: DemoApiOptions = {}) {
 
   const router = trpc.router({
     messages: messages.router,
+    user: procedure.query(({ ctx }) => ctx.user ?? null),
+    // Signing in rotates the messages session: whoever holds a copy of the visitor's cookie
+    // reads nothing more, and the visitor's unread messages (and, here, board) follow the user.
+    signIn: procedure
+      .input(z.object({ name: z.string().trim().min(1).max(MAX_NAME_LENGTH) }))
+      .mutation(async ({ ctx, input }) => {
+        const visitor = ctx.messages.recipient();
+        await ctx.messages.rotateSession({ userId: input.name });
+        boards.adopt(visitor, ctx.messages.recipient());
+        setUser(ctx.res, input.name);
+        ctx.messages.success(t('user.signedIn', { name: input.name }));
+      }),
+    // Signing out: the browser is a new visitor, where the goodbye goes; the board stays the user's.
+    signOut: procedure.mutation(async ({ ctx }) => {
+      await ctx.messages.rotateSession();
+      setUser(ctx.res, undefined);
+      ctx.messages.info(t('user.signedOut'));
+    }),
     tasks: withBoard.query(({ ctx }) => ctx.board.list()),
     create: withBoard.input(z.object({ title })).mutation(({ ctx, input }) => {
       const task = ctx.board.add(input.title);

@@ -31,6 +31,14 @@ export class TaskBoards {
     return board;
   }
 
+  /** Gives `to` the board of `from`, unless it has one of its own (a user signed in before). */
+  adopt(from: Recipient, to: Recipient): void {
+    const board = this.#boards.get(recipientKey(from));
+    if (board === undefined || this.#boards.has(recipientKey(to))) return;
+    this.#boards.delete(recipientKey(from));
+    this.#boards.set(recipientKey(to), board);
+  }
+
   /** How many boards are kept now. */
   get size(): number {
     return this.#boards.size;

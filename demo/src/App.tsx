@@ -4,6 +4,7 @@ import { LogoIcon } from './icons.js';
 import { page } from './locales/page.js';
 import { Playground } from './Playground.js';
 import { Settings } from './Settings.js';
+import { SignIn } from './SignIn.js';
 import { TaskForm } from './TaskForm.js';
 import { TaskList } from './TaskList.js';
 
@@ -28,6 +29,7 @@ export function App() {
             <TaskForm title={title} onTitleChange={setTitle} />
             <TaskList />
           </div>
+          <SignIn />
           <Playground title={title} />
         </main>
         <footer className="footer">{text(page('footer.text'))}</footer>

@@ -8,6 +8,7 @@ import {
   type DropReason,
   type HandOut,
   type HeldLease,
+  KEY_RETIRED,
   type Lease,
   type MessageStore,
   RetiredKeyError,
@@ -113,6 +114,7 @@ export class MemoryStore implements MessageStore {
     if (entry) this.#remove(key, entry);
     const forwardUntil = now + retirement.forwardMs;
     this.#retired.set(key, { successor, forwardUntil }, now + retirement.ttlMs, now, true);
+    for (const listener of [...(this.#watchers.get(key) ?? [])]) listener(KEY_RETIRED);
     return entry?.messages ?? [];
   }
 

@@ -32,7 +32,9 @@ export interface MessageStore {
   /**
    * Calls `listener` whenever messages are appended to `key` and not handed out in the same
    * step, by this process or (for a shared store) any other, with the holder they are leased to
-   * (undefined: free for anyone); returns the function that stops it. For live delivery.
+   * (undefined: free for anyone), and with `KEY_RETIRED` once the key is retired (its session
+   * rotated: whoever watches it should watch the new one); returns the function that stops it.
+   * For live delivery.
    */
   watch(key: string, listener: (heldBy: string | undefined) => void): () => void;
   /**
@@ -61,6 +63,12 @@ export interface StoreChange {
   /** Which messages to hand out (default 'none'). */
   readonly handOut?: HandOut;
 }
+
+/**
+ * What a watch of a key hears once the key is retired (see `MessageStore.watch`): a value no
+ * holder can be (a tab's id has no colon).
+ */
+export const KEY_RETIRED = ':retired';
 
 /** How long a retired key stays retired, and how long what is added to it goes to its successor. */
 export interface Retirement {

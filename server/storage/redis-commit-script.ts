@@ -154,15 +154,23 @@ export const COMMIT_SHARDED = commitScript('SPUBLISH');
  * successor, how long the key stays retired and how long it forwards (ms). Returns the messages
  * it held, removed; nothing for a key retired already, whose first successor stays.
  */
-export const RETIRE = script(`
+// Watchers of the key hear ':retired' (KEY_RETIRED) on its channel, the list's name.
+const retireScript = (publish: 'PUBLISH' | 'SPUBLISH'): Script =>
+  script(`
 if redis.call('EXISTS', KEYS[3]) == 1 then return {} end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local messages = redis.call('LRANGE', KEYS[1], 0, -1)
 redis.call('DEL', KEYS[1], KEYS[2])
 redis.call('SET', KEYS[3], (now + tonumber(ARGV[3])) .. ' ' .. ARGV[1], 'PX', ARGV[2])
+redis.call('${publish}', KEYS[1], ':retired')
 return messages
 `);
+
+/** Retires a key on a single Redis server. */
+export const RETIRE = retireScript('PUBLISH');
+/** Retires a key on a Redis Cluster: its watchers hear of it on its shard (SPUBLISH). */
+export const RETIRE_SHARDED = retireScript('SPUBLISH');
 
 /**
  * Records a one-time token as used (see MessageStore.markUsed): KEYS its record; ARGV until when

@@ -28,6 +28,7 @@ import {
   COMMIT_SHARDED,
   MARK_USED,
   RETIRE,
+  RETIRE_SHARDED,
   type Script,
   TAKE_HOLDER_PREFIX,
 } from './redis-commit-script.js';
@@ -90,6 +91,7 @@ export interface RedisStoreOptions {
 export class RedisStore implements MessageStore {
   readonly #connection: RedisConnection;
   readonly #commit: Script;
+  readonly #retire: Script;
   readonly #prefix: string;
   readonly #ttlSeconds: number;
   readonly #maxMessagesPerKey: number;
@@ -112,6 +114,7 @@ export class RedisStore implements MessageStore {
     this.#connection =
       'evalsha' in client ? ioredisConnection(client) : nodeRedisConnection(client);
     this.#commit = this.#connection.cluster ? COMMIT_SHARDED : COMMIT;
+    this.#retire = this.#connection.cluster ? RETIRE_SHARDED : RETIRE;
     this.#prefix = options.prefix ?? 'trpc-messages:';
     if (/[{}]/.test(this.#prefix)) {
       // Redis Cluster would hash the prefix's braces instead of the key's.
@@ -175,7 +178,7 @@ export class RedisStore implements MessageStore {
     const list = this.#redisKey(key);
     const keys = [list, `${list}:leases`, `${list}:retired`];
     const args = [successor, String(retirement.ttlMs), String(retirement.forwardMs)];
-    return decodeList(await this.#timed((signal) => this.#run(RETIRE, keys, args, signal)));
+    return decodeList(await this.#timed((signal) => this.#run(this.#retire, keys, args, signal)));
   }
 
   async markUsed(id: string, until: number): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { type Recipient, recipientKey } from '../storage/backend.js';
-import type { MessageStore } from '../storage/message-store.js';
+import { KEY_RETIRED, type MessageStore } from '../storage/message-store.js';
 import type { Reporter } from './reporter.js';
 
 /** What `messages.live` sends: messages are waiting for the caller, to be consumed. */
@@ -14,7 +14,9 @@ export interface LiveSignal {
 
 /**
  * The signals of `messages.live` for `readers` (a request's): one at once if messages are
- * already waiting, then one whenever the store hears of new ones, until `signal` aborts.
+ * already waiting, then one whenever the store hears of new ones, until `signal` aborts or a
+ * reader's key is retired (its session rotated: the stream ends, and the client, subscribing
+ * again with the browser's new cookie, watches the new one).
  */
 export async function* liveSignals(
   store: MessageStore,
@@ -27,9 +29,11 @@ export async function* liveSignals(
   // The holders of the messages heard of since the last signal (undefined: free ones).
   const waiting = new Set<string | undefined>();
   let wake: (() => void) | undefined;
+  let retired = false;
   const stops = keys.map((key) =>
     store.watch(key, (heldBy) => {
-      waiting.add(heldBy);
+      if (heldBy === KEY_RETIRED) retired = true;
+      else waiting.add(heldBy);
       wake?.();
     }),
   );
@@ -44,7 +48,7 @@ export async function* liveSignals(
     } catch (error) {
       reporter.report(error, path); // the client's own consumes will find them
     }
-    while (!signal?.aborted) {
+    while (!signal?.aborted && !retired) {
       const [heldBy] = waiting;
       if (waiting.size > 0) {
         waiting.delete(heldBy);

@@ -113,6 +113,26 @@ describe.each(integrations)('<Toaster live /> with $name', (integration) => {
   });
 });
 
+describe('<Toaster live /> when the browser’s session is rotated', () => {
+  // The server ends a stream whose session is rotated (sign-in, sign-out); the client opens it
+  // again with the browser's new cookie, once the request that rotated it has landed.
+  it.each(integrations)(
+    'watches the new session, and shows what is sent to it ($name)',
+    async (integration) => {
+      const app = integration.create(server.url);
+      const { recipient } = await mountLive(app);
+
+      await app.client.rotate.mutate();
+
+      const rotated = await app.sameBrowser.recipient.query();
+      expect(rotated).not.toEqual(recipient);
+      await waitFor(() => expect(store.watchedKeys()).toEqual([recipientKey(rotated)]));
+      await server.messages.to(rotated).success('After the rotation.');
+      await findToast('After the rotation.');
+    },
+  );
+});
+
 describe('<Toaster live /> with fallbackStorage', () => {
   // A message that fits the cookie never reaches the store, so the stream cannot signal it: the
   // server says so in its consume answers, and the client consumes after each mutation again.

@@ -18,6 +18,8 @@ export const messagesFr = defineTranslations(t, {
   'export.progress': 'Export de vos tâches : {percent} %…',
   'export.ready': 'Export prêt : vos tâches sont enregistrées.',
   'task.undo': 'Annuler',
+  'user.signedIn': 'Connecté en tant que {name} : vos tâches vous suivent sur tout navigateur.',
+  'user.signedOut': 'Déconnecté.',
 });
 
 /** The page's own texts in French. */
@@ -55,6 +57,12 @@ export const pageFr = defineTranslations(page, {
   'try.debugHint': 'Les messages sous le niveau par défaut, gardés pour ce navigateur.',
   'try.errorHint': 'Ajoutez deux fois une tâche vide : une seule erreur, comptée.',
   'try.undoHint': 'Supprimez une tâche : sa notification propose d’annuler.',
+  'user.heading': 'Se connecter',
+  'user.hint': 'Un nom suffit : vos tâches et vos messages vous suivent sur tout navigateur.',
+  'user.name': 'Nom',
+  'user.signIn': 'Se connecter',
+  'user.signOut': 'Se déconnecter',
+  'user.signedInAs': 'Connecté en tant que {name}.',
   'footer.text':
     'Vos tâches et vos messages sont gardés pour cette session du navigateur, en mémoire.',
 });

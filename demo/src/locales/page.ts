@@ -34,5 +34,11 @@ export const page = defineCatalog({
   'try.debugHint': 'Messages below the default level, kept for this browser.',
   'try.errorHint': 'Add an empty task twice: one error toast, counted.',
   'try.undoHint': 'Delete a task: its toast offers Undo.',
+  'user.heading': 'Sign in',
+  'user.hint': 'A name is enough: your tasks and messages follow you to any browser.',
+  'user.name': 'Name',
+  'user.signIn': 'Sign in',
+  'user.signOut': 'Sign out',
+  'user.signedInAs': 'Signed in as {name}.',
   'footer.text': 'Your tasks and messages are kept for this browser session, in memory.',
 });

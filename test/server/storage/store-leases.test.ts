@@ -6,6 +6,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../server/storage/memory-store.js';
 import {
   type HandOut,
+  KEY_RETIRED,
   type MessageStore,
   RetiredKeyError,
 } from '../../../server/storage/message-store.js';
@@ -335,6 +336,32 @@ describe.each(stores)('$name retired keys and used tokens', ({ make: makeStore, 
       await store.retire(key, 'session:next', { ttlMs: 30, forwardMs: 30 });
       await until(async () => (await refusal(key)) === undefined);
       expect(texts(await store.peek(key))).toEqual(['late']);
+    });
+
+    it('tells the watchers of a key that it was retired, once', async () => {
+      const key = freshKey();
+      const sentinel = freshKey();
+      const heard: (string | undefined)[] = [];
+      let sentinelHeard = 0;
+      const stops = [
+        store.watch(key, (heldBy) => heard.push(heldBy)),
+        store.watch(sentinel, () => void sentinelHeard++),
+      ];
+      try {
+        // Subscribed (for Redis, in order): once the sentinel hears an append, the key's watch is live.
+        await until(async () => {
+          await store.commit(sentinel, { added: make('ping') });
+          return sentinelHeard > 0;
+        });
+        await store.retire(key, 'session:next', long);
+        await store.retire(key, 'session:again', long);
+        const heardBefore = sentinelHeard;
+        await store.commit(sentinel, { added: make('after') });
+        await until(() => sentinelHeard > heardBefore);
+        expect(heard).toEqual([KEY_RETIRED]);
+      } finally {
+        for (const stop of stops) stop();
+      }
     });
 
     it('keeps a successor with spaces in it (a user id as the app writes it)', async () => {

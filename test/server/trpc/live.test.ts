@@ -243,9 +243,9 @@ describe('messages.live when it cannot work', () => {
 });
 
 describe('messages.live for a signed-in browser', () => {
-  // A signed-in browser's consume reads its session's messages as well as the user's, so its
-  // stream watches both: a job the visitor started before signing in is signalled too.
-  it("signals a message sent to a signed-in browser's session", async () => {
+  // A browser that signs in leaves its visitor session behind, its messages moved to the user:
+  // a job the visitor started just before signing in follows it there, and is signalled.
+  it("signals a message sent to a signed-in browser's session as it signed in", async () => {
     const { app, store } = await serve({ users: true });
     const visitor = await visit(app);
     const signedIn = createBrowser(app.url, 'httpBatchLink', { userId: '7', jar: visitor.jar });
@@ -257,5 +257,21 @@ describe('messages.live for a signed-in browser', () => {
     expect(texts(await signedIn.client.messages.consume.query())).toEqual([
       'The job you started is done.',
     ]);
+  });
+
+  it('ends the stream of a session once it is rotated, and a new stream watches the new recipient', async () => {
+    const { app, store } = await serve({ users: true });
+    const visitor = await visit(app);
+    const stream = await openLive(visitor, store, visitor.key);
+
+    await visitor.client.signIn.mutate({ userId: '7' });
+
+    await stream.until((s) => s.completed);
+    await serverLetGo(store, visitor.key);
+    const signedIn = createBrowser(app.url, 'httpBatchLink', { userId: '7', jar: visitor.jar });
+    const next = await openLive(signedIn, store, 'user:7');
+    await app.messages.to({ userId: '7' }).info('For the user, live.');
+    await next.signalled(1);
+    expect(next.errors).toEqual([]);
   });
 });
