@@ -5,8 +5,8 @@
  * figure as JSON; `memoryPer10kSessions()` does that and reads it.
  */
 import { spawnSync } from 'node:child_process';
-import { MemoryStore } from '../server/storage/memory-store.js';
-import { newMessageId } from '../server/storage/message-id.js';
+import { newMessageId } from '../server/messages/message-id.js';
+import { MemoryStore } from '../server/stores/memory/memory-store.js';
 import { benchScript } from './script.js';
 
 const SESSIONS = 10_000;

@@ -1,9 +1,9 @@
+import { createCookieExchange } from '../server/http/cookie-exchange.js';
+import { Messages } from '../server/messages/messages.js';
 import type { Storage } from '../server/storage/backend.js';
-import { createCookieExchange } from '../server/storage/cookie-exchange.js';
-import { cookieStorage } from '../server/storage/cookie-storage.js';
-import { MemoryStore } from '../server/storage/memory-store.js';
-import { Messages } from '../server/storage/messages.js';
+import { cookieStorage } from '../server/storage/cookie/cookie-storage.js';
 import { serverStorage } from '../server/storage/server-storage.js';
+import { MemoryStore } from '../server/stores/memory/memory-store.js';
 import { cookieHeader } from './cookie-header.js';
 import { type Django, type DjangoStorage, findPython, startDjango } from './django.js';
 import { measureRound, median, type RoundTime } from './measure.js';

@@ -1,6 +1,5 @@
 import { experimental_nextAppDirCaller } from '@trpc/server/adapters/next-app-dir';
-import type { Messages } from '../server/storage/messages.js';
-import type { RequestMessagesOptions } from '../server/trpc/from-request.js';
+import type { Messages, RequestMessagesOptions } from '../server/index.js';
 import type { TagMap } from '../shared/tags.js';
 import { actionMessages, settleAction } from './action-messages.js';
 import type { NextMessagesKit } from './next-messages-kit.js';

@@ -1,9 +1,8 @@
 import { revalidateTag } from 'next/cache.js';
 import { cookies, headers } from 'next/headers.js';
-import type { Messages } from '../server/storage/messages.js';
-import type { RequestMessagesOptions } from '../server/trpc/from-request.js';
+import type { Messages, RequestMessagesOptions } from '../server/index.js';
+import { nextExchange } from '../server/internal.js';
 import type { TagMap } from '../shared/tags.js';
-import { nextExchange } from './next-exchange.js';
 import type { NextMessagesKit } from './next-messages-kit.js';
 
 // A tag no cache entry carries: revalidating it re-renders the page and purges nothing.

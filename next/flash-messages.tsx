@@ -1,5 +1,4 @@
-import type { Messages } from '../server/storage/messages.js';
-import type { RequestMessagesOptions } from '../server/trpc/from-request.js';
+import type { Messages, RequestMessagesOptions } from '../server/index.js';
 import type { TagMap } from '../shared/tags.js';
 import type { NextMessagesKit } from './next-messages-kit.js';
 import { PaintedMessages } from './painted-messages.js';

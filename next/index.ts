@@ -1,4 +1,10 @@
 export {
+  type NextCookies,
+  type NextExchangeOptions,
+  type NextHeaders,
+  nextExchange,
+} from '../server/internal.js';
+export {
   type ActionCaller,
   type ActionContext,
   type NextActionCallerOptions,
@@ -6,12 +12,6 @@ export {
 } from './action-caller.js';
 export { actionMessages, settleAction, withActionMessages } from './action-messages.js';
 export { FlashMessages, type FlashMessagesProps } from './flash-messages.js';
-export {
-  type NextCookies,
-  type NextExchangeOptions,
-  type NextHeaders,
-  nextExchange,
-} from './next-exchange.js';
 export type { NextMessagesKit } from './next-messages-kit.js';
 export { PaintedMessages, type PaintedMessagesProps } from './painted-messages.js';
 export {

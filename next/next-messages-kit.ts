@@ -1,8 +1,4 @@
-import type { Messages } from '../server/storage/messages.js';
-import type {
-  ExchangeRequestOptions,
-  RequestMessagesOptions,
-} from '../server/trpc/from-request.js';
+import type { ExchangeRequestOptions, Messages, RequestMessagesOptions } from '../server/index.js';
 import type { TagMap } from '../shared/tags.js';
 
 /** What the Next.js pieces need of the app's kit (`createMessages()`). */

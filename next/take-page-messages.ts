@@ -1,10 +1,9 @@
 import { cookies, headers } from 'next/headers.js';
-import type { Messages } from '../server/storage/messages.js';
-import type { RequestMessagesOptions } from '../server/trpc/from-request.js';
+import type { Messages, RequestMessagesOptions } from '../server/index.js';
+import { nextExchange } from '../server/internal.js';
 import { formatClientHeader } from '../shared/delivery.js';
 import type { Message } from '../shared/message.js';
 import type { TagMap } from '../shared/tags.js';
-import { nextExchange } from './next-exchange.js';
 import type { NextMessagesKit } from './next-messages-kit.js';
 
 /** The messages a page takes for its first paint, and how long they are leased to it. */

@@ -4,9 +4,36 @@ export {
   INLINE_HEADER,
   parseClientHeader,
 } from '../shared/delivery.js';
-export { fetchExchange } from './adapters/fetch.js';
-export { nodeExchange } from './adapters/node.js';
-export type { ResponseExchange } from './adapters/response-exchange.js';
+export { MissingSecretError, type Secret } from './crypto/signer.js';
+export {
+  type CookieExchange,
+  createCookieExchange,
+  type HeaderCookieExchange,
+} from './http/cookie-exchange.js';
+export { fetchExchange } from './http/fetch-exchange.js';
+export { nodeExchange } from './http/node-exchange.js';
+export type { ResponseExchange } from './http/response-exchange.js';
+export {
+  MessageInputError,
+  type MessageOutcome,
+  type MessageProblem,
+} from './messages/message-input-error.js';
+export {
+  type AddOptions,
+  DEFAULT_LEASE_MS,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  type Delivery,
+  Messages,
+  type MessagesOptions,
+  type MessageText,
+} from './messages/messages.js';
+export { type RecipientMessages, sendTo } from './messages/send-to.js';
+export type { ListenOptions } from './reports/listeners.js';
+export {
+  type DropCounts,
+  type DroppedBecause,
+  MessagesDroppedError,
+} from './reports/messages-dropped-error.js';
 export {
   type Backend,
   type Committed,
@@ -16,30 +43,13 @@ export {
   type Storage,
 } from './storage/backend.js';
 export {
-  type CookieExchange,
-  createCookieExchange,
-  type HeaderCookieExchange,
-} from './storage/cookie-exchange.js';
-export type { CookieOptions } from './storage/cookie-options.js';
-export {
   type CookieStorageOptions,
   cookieStorage,
   DEFAULT_COOKIE_BYTES,
   StreamedCookieError,
-} from './storage/cookie-storage.js';
+} from './storage/cookie/cookie-storage.js';
+export type { CookieOptions } from './storage/cookie/cookie-writer.js';
 export { type FallbackStorageOptions, fallbackStorage } from './storage/fallback-storage.js';
-export type { ListenOptions } from './storage/listeners.js';
-export {
-  type DropEvent,
-  type DropReason,
-  MemoryStore,
-  type MemoryStoreOptions,
-} from './storage/memory-store.js';
-export {
-  MessageInputError,
-  type MessageOutcome,
-  type MessageProblem,
-} from './storage/message-input-error.js';
 export type {
   HandOut,
   HeldLease,
@@ -47,22 +57,14 @@ export type {
   MessageStore,
   StoreChange,
 } from './storage/message-store.js';
+export { type ServerStorageOptions, serverStorage } from './storage/server-storage.js';
 export {
-  type AddOptions,
-  DEFAULT_LEASE_MS,
-  DEFAULT_MAX_MESSAGE_BYTES,
-  type Delivery,
-  Messages,
-  type MessagesOptions,
-  type MessageText,
-} from './storage/messages.js';
-export {
-  type DropCounts,
-  type DroppedBecause,
-  MessagesDroppedError,
-} from './storage/messages-dropped-error.js';
-export { type RecipientMessages, sendTo } from './storage/outbox.js';
-export { RedisOutageError } from './storage/redis-outage.js';
+  type DropEvent,
+  type DropReason,
+  MemoryStore,
+  type MemoryStoreOptions,
+} from './stores/memory/memory-store.js';
+export { RedisOutageError } from './stores/redis/redis-outage.js';
 export {
   type IoredisClient,
   type IoredisCluster,
@@ -71,9 +73,7 @@ export {
   RedisStore,
   type RedisStoreClient,
   type RedisStoreOptions,
-} from './storage/redis-store.js';
-export { type ServerStorageOptions, serverStorage } from './storage/server-storage.js';
-export { MissingSecretError, type Secret } from './storage/signer.js';
+} from './stores/redis/redis-store.js';
 export type {
   ActionMaker,
   ActionSpec,

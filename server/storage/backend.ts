@@ -1,5 +1,5 @@
 import type { StoredMessage } from '../../shared/message.js';
-import type { CookieExchange } from './cookie-exchange.js';
+import type { CookieExchange } from '../http/cookie-exchange.js';
 import type { MaybePromise } from './maybe-promise.js';
 import type { MessageStore, StoreChange } from './message-store.js';
 

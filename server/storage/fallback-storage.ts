@@ -1,4 +1,5 @@
 import type { StoredMessage } from '../../shared/message.js';
+import { logError } from '../reports/log-error.js';
 import type {
   Backend,
   Committed,
@@ -7,8 +8,7 @@ import type {
   RotateOptions,
   Storage,
 } from './backend.js';
-import { CookieBackend, CookieFormat, type CookieStorageOptions } from './cookie-storage.js';
-import { logError } from './log-error.js';
+import { CookieBackend, CookieFormat, type CookieStorageOptions } from './cookie/cookie-storage.js';
 import type { StoreChange } from './message-store.js';
 import { ServerBackend, ServerSessions, type ServerStorageOptions } from './server-storage.js';
 

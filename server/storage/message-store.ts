@@ -1,5 +1,5 @@
 import type { StoredMessage } from '../../shared/message.js';
-import type { ListenOptions } from './listeners.js';
+import type { ListenOptions } from '../reports/listeners.js';
 
 /**
  * Where server-side messages live, by key (a session or a user). Every operation is atomic on its

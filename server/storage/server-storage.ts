@@ -1,4 +1,10 @@
 import type { StoredMessage } from '../../shared/message.js';
+import { randomId } from '../crypto/random-id.js';
+import { type Secret, Signer } from '../crypto/signer.js';
+import { DEFAULT_MAX_AGE_SECONDS, TimestampSigner } from '../crypto/timestamp-signer.js';
+import type { CookieExchange } from '../http/cookie-exchange.js';
+import { positiveInteger } from '../runtime/positive-integer.js';
+import { processMemoryStore } from '../stores/memory/memory-store.js';
 import {
   type Backend,
   type Committed,
@@ -8,15 +14,9 @@ import {
   recipientKey,
   type Storage,
 } from './backend.js';
-import type { CookieExchange } from './cookie-exchange.js';
-import { type CookieOptions, CookieWriter } from './cookie-options.js';
+import { type CookieOptions, CookieWriter } from './cookie/cookie-writer.js';
 import { commitFollowing, isRetiredKeyError } from './forwarding.js';
-import { processMemoryStore } from './memory-store.js';
 import type { MessageStore, Retirement, StoreChange } from './message-store.js';
-import { positiveInteger } from './positive-integer.js';
-import { randomId } from './random-id.js';
-import { type Secret, Signer } from './signer.js';
-import { DEFAULT_MAX_AGE_SECONDS, TimestampSigner } from './timestamp-signer.js';
 
 /** Settings of the server-side storage. */
 export interface ServerStorageOptions {

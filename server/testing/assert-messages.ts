@@ -1,7 +1,7 @@
 import { AssertionError, deepStrictEqual } from 'node:assert';
 import type { Message } from '../../shared/message.js';
 import type { TagMap } from '../../shared/tags.js';
-import { Messages } from '../storage/messages.js';
+import { Messages } from '../messages/messages.js';
 
 /** A message as a test expects it. */
 export interface ExpectedMessage {

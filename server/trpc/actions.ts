@@ -7,9 +7,9 @@ import {
 } from '../../shared/catalog.js';
 import type { ActionClaim } from '../../shared/delivery.js';
 import type { MessageAction } from '../../shared/message.js';
-import { positiveInteger } from '../storage/positive-integer.js';
-import { randomId } from '../storage/random-id.js';
-import type { Signer } from '../storage/signer.js';
+import { randomId } from '../crypto/random-id.js';
+import type { Signer } from '../crypto/signer.js';
+import { positiveInteger } from '../runtime/positive-integer.js';
 
 // A message's action is a call of one of the app's mutations that the server offers to one
 // recipient, once: it signs the path, the input (as JSON), the expiry, a random token id and the

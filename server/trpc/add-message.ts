@@ -1,5 +1,5 @@
 import type { TagMap } from '../../shared/tags.js';
-import { type AddOptions, Messages, type MessageText } from '../storage/messages.js';
+import { type AddOptions, Messages, type MessageText } from '../messages/messages.js';
 
 /** Thrown by `addMessage` when the context it was given has no messages framework. */
 export class MessageFailure extends Error {

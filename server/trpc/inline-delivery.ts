@@ -1,7 +1,7 @@
 import { encodeInline, INLINE_HEADER } from '../../shared/delivery.js';
 import type { TagMap } from '../../shared/tags.js';
-import type { ResponseExchange } from '../adapters/response-exchange.js';
-import type { Messages } from '../storage/messages.js';
+import type { ResponseExchange } from '../http/response-exchange.js';
+import type { Messages } from '../messages/messages.js';
 
 /**
  * Promises the client, before any procedure runs, that this response carries the request's

@@ -1,5 +1,5 @@
 import type { DefaultTags, TagMap } from '../../shared/tags.js';
-import type { Messages } from '../storage/messages.js';
+import type { Messages } from '../messages/messages.js';
 
 /** The context the kit's procedures and middleware need: the request's messages. */
 export interface MessagesContext<Tags extends TagMap = DefaultTags> {

@@ -1,9 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import type { TagMap } from '../../shared/tags.js';
+import type { Signer } from '../crypto/signer.js';
+import type { Messages } from '../messages/messages.js';
+import { MessagesDroppedError } from '../reports/messages-dropped-error.js';
 import type { MessageStore } from '../storage/message-store.js';
-import type { Messages } from '../storage/messages.js';
-import { MessagesDroppedError } from '../storage/messages-dropped-error.js';
-import type { Signer } from '../storage/signer.js';
 import { checkAction } from './actions.js';
 import { writeInline } from './inline-delivery.js';
 import type { MessagesContext } from './messages-context.js';

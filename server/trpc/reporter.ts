@@ -1,9 +1,9 @@
-import { StreamedCookieError } from '../storage/cookie-storage.js';
-import { DropSummary, logDrops } from '../storage/drop-summary.js';
-import { inProduction } from '../storage/environment.js';
-import { logError } from '../storage/log-error.js';
+import { MissingSecretError } from '../crypto/signer.js';
+import { DropSummary, logDrops } from '../reports/drop-summary.js';
+import { logError } from '../reports/log-error.js';
+import { inProduction } from '../runtime/environment.js';
+import { StreamedCookieError } from '../storage/cookie/cookie-storage.js';
 import type { DropEvent, MessageStore } from '../storage/message-store.js';
-import { MissingSecretError } from '../storage/signer.js';
 
 /** Where a failure of messages work happened: the procedure's path, when there is one. */
 export interface FailureSite {

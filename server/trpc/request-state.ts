@@ -1,5 +1,5 @@
 import type { ActionClaim } from '../../shared/delivery.js';
-import type { ResponseExchange } from '../adapters/response-exchange.js';
+import type { ResponseExchange } from '../http/response-exchange.js';
 
 /** What the kit keeps of one request beyond its `Messages`: its response, and how to answer. */
 export interface RequestState {

@@ -1,5 +1,5 @@
 import type { TagMap } from '../../shared/tags.js';
-import type { AddOptions, Messages } from '../storage/messages.js';
+import type { AddOptions, Messages } from '../messages/messages.js';
 
 /** What a success message is built from: the procedure's parsed input and its result. */
 export interface SuccessMessageArgs<TInput, TOutput> {

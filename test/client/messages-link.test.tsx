@@ -9,8 +9,8 @@ import { messagesLink } from '../../client/messages-link.js';
 import { Toaster } from '../../client/toaster.js';
 import { useMessages } from '../../client/use-messages.js';
 import { recipientKey } from '../../server/storage/backend.js';
-import { MemoryStore } from '../../server/storage/memory-store.js';
 import { serverStorage } from '../../server/storage/server-storage.js';
+import { MemoryStore } from '../../server/stores/memory/memory-store.js';
 import {
   findToast,
   integrations,

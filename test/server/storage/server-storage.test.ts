@@ -1,9 +1,9 @@
 import { parseSetCookie } from 'cookie';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MemoryStore } from '../../../server/storage/memory-store.js';
-import type { Messages } from '../../../server/storage/messages.js';
+import type { Messages } from '../../../server/messages/messages.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
+import { MemoryStore } from '../../../server/stores/memory/memory-store.js';
 import type { Message } from '../../../shared/message.js';
 import { Browser } from '../../fixtures/request.js';
 import { sessionIdOf } from '../../fixtures/session-cookie.js';

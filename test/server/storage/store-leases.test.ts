@@ -3,14 +3,14 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryStore } from '../../../server/storage/memory-store.js';
 import {
   type HandOut,
   KEY_RETIRED,
   type MessageStore,
   RetiredKeyError,
 } from '../../../server/storage/message-store.js';
-import { RedisStore, type RedisStoreClient } from '../../../server/storage/redis-store.js';
+import { MemoryStore } from '../../../server/stores/memory/memory-store.js';
+import { RedisStore, type RedisStoreClient } from '../../../server/stores/redis/redis-store.js';
 import { INFO } from '../../../shared/levels.js';
 import type { StoredMessage } from '../../../shared/message.js';
 import { startRedisServer } from '../../fixtures/redis-server.js';

@@ -1,8 +1,8 @@
 import { AssertionError } from 'node:assert';
 import { describe, expect, it } from 'vitest';
-import { createCookieExchange } from '../../../server/storage/cookie-exchange.js';
-import { cookieStorage } from '../../../server/storage/cookie-storage.js';
-import { Messages } from '../../../server/storage/messages.js';
+import { createCookieExchange } from '../../../server/http/cookie-exchange.js';
+import { Messages } from '../../../server/messages/messages.js';
+import { cookieStorage } from '../../../server/storage/cookie/cookie-storage.js';
 import { assertMessages } from '../../../server/testing/index.js';
 import { ERROR, INFO, SUCCESS } from '../../../shared/index.js';
 

@@ -6,11 +6,11 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { cookieStorage } from '../../../server/storage/cookie-storage.js';
-import { MemoryStore } from '../../../server/storage/memory-store.js';
+import { Signer } from '../../../server/crypto/signer.js';
+import { cookieStorage } from '../../../server/storage/cookie/cookie-storage.js';
 import type { MessageStore } from '../../../server/storage/message-store.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
-import { Signer } from '../../../server/storage/signer.js';
+import { MemoryStore } from '../../../server/stores/memory/memory-store.js';
 import {
   checkAction,
   createActionMaker,

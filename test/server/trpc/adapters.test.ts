@@ -1,7 +1,7 @@
 import type { ResponseMeta } from '@trpc/server/http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../../../server/storage/backend.js';
-import { cookieStorage } from '../../../server/storage/cookie-storage.js';
+import { cookieStorage } from '../../../server/storage/cookie/cookie-storage.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
 import { texts } from '../../fixtures/texts.js';
 import { createRecordingBrowser } from '../../fixtures/trpc-client.js';

@@ -1,10 +1,10 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Storage } from '../../../server/storage/backend.js';
-import { cookieStorage } from '../../../server/storage/cookie-storage.js';
+import { cookieStorage } from '../../../server/storage/cookie/cookie-storage.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
-import { MemoryStore } from '../../../server/storage/memory-store.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
+import { MemoryStore } from '../../../server/stores/memory/memory-store.js';
 import { SUCCESS } from '../../../shared/levels.js';
 import type { LevelOf } from '../../../shared/tags.js';
 import { texts } from '../../fixtures/texts.js';

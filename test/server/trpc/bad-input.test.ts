@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MemoryStore } from '../../../server/storage/memory-store.js';
-import { MessageInputError } from '../../../server/storage/message-input-error.js';
-import { messageWeight } from '../../../server/storage/message-weight.js';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../../../server/storage/messages.js';
+import { MessageInputError } from '../../../server/messages/message-input-error.js';
+import { messageWeight } from '../../../server/messages/message-weight.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../../server/messages/messages.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
+import { MemoryStore } from '../../../server/stores/memory/memory-store.js';
 import type { FailureSite } from '../../../server/trpc/reporter.js';
 import { createBrowser, createRecordingBrowser } from '../../fixtures/trpc-client.js';
 import { TestApps } from '../../fixtures/trpc-server.js';

@@ -5,9 +5,9 @@
  * afterwards, and how many weak registrations a `Listeners` kept once their listeners were
  * collected. Run under --expose-gc by drops.test.ts.
  */
-import { Listeners } from '../../../server/storage/listeners.js';
-import { MemoryStore } from '../../../server/storage/memory-store.js';
+import { Listeners } from '../../../server/reports/listeners.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
+import { MemoryStore } from '../../../server/stores/memory/memory-store.js';
 import { createMessages } from '../../../server/trpc/create-messages.js';
 
 const KITS = 1000;

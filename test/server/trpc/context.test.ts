@@ -1,13 +1,13 @@
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { Signer } from '../../../server/crypto/signer.js';
+import { createCookieExchange } from '../../../server/http/cookie-exchange.js';
+import { Messages } from '../../../server/messages/messages.js';
 import type { Storage } from '../../../server/storage/backend.js';
-import { createCookieExchange } from '../../../server/storage/cookie-exchange.js';
-import { cookieStorage } from '../../../server/storage/cookie-storage.js';
+import { cookieStorage } from '../../../server/storage/cookie/cookie-storage.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
 import type { MessageStore } from '../../../server/storage/message-store.js';
-import { Messages } from '../../../server/storage/messages.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
-import { Signer } from '../../../server/storage/signer.js';
 import { addMessage, MessageFailure } from '../../../server/trpc/add-message.js';
 import { DEFAULT_LEVELS, type Message, SUCCESS } from '../../../shared/index.js';
 import { texts } from '../../fixtures/texts.js';

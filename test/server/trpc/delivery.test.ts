@@ -3,10 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { recipientKey, type Storage } from '../../../server/storage/backend.js';
-import { cookieStorage } from '../../../server/storage/cookie-storage.js';
+import { cookieStorage } from '../../../server/storage/cookie/cookie-storage.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
-import { MemoryStore } from '../../../server/storage/memory-store.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
+import { MemoryStore } from '../../../server/stores/memory/memory-store.js';
 import {
   CLIENT_HEADER,
   decodeInline,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MemoryStore } from '../../../server/storage/memory-store.js';
-import { MessagesDroppedError } from '../../../server/storage/messages-dropped-error.js';
+import { MessagesDroppedError } from '../../../server/reports/messages-dropped-error.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
+import { MemoryStore } from '../../../server/stores/memory/memory-store.js';
 import { createMessages } from '../../../server/trpc/create-messages.js';
 import { runWithGc } from '../../fixtures/gc-script.js';
 import { texts } from '../../fixtures/texts.js';

@@ -1,7 +1,10 @@
 import { createTRPCClient, TRPCClientError, unstable_localLink } from '@trpc/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Storage } from '../../../server/storage/backend.js';
-import { cookieStorage, StreamedCookieError } from '../../../server/storage/cookie-storage.js';
+import {
+  cookieStorage,
+  StreamedCookieError,
+} from '../../../server/storage/cookie/cookie-storage.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
 import { ERROR, INFO, SUCCESS } from '../../../shared/levels.js';

@@ -1,7 +1,7 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Recipient, recipientKey } from '../../../server/storage/backend.js';
-import { cookieStorage } from '../../../server/storage/cookie-storage.js';
+import { cookieStorage } from '../../../server/storage/cookie/cookie-storage.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
 import { INFO } from '../../../shared/levels.js';
 import { ControlledStore } from '../../fixtures/controlled-store.js';

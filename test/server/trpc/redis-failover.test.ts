@@ -4,11 +4,11 @@ import { Cluster } from 'ioredis';
 import { createCluster, type RedisClusterType } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { MessagesDroppedError } from '../../../server/reports/messages-dropped-error.js';
 import type { MessageStore } from '../../../server/storage/message-store.js';
-import { MessagesDroppedError } from '../../../server/storage/messages-dropped-error.js';
-import { RedisOutageError } from '../../../server/storage/redis-outage.js';
-import { RedisStore, type RedisStoreClient } from '../../../server/storage/redis-store.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
+import { RedisOutageError } from '../../../server/stores/redis/redis-outage.js';
+import { RedisStore, type RedisStoreClient } from '../../../server/stores/redis/redis-store.js';
 import { CookieJar } from '../../fixtures/cookie-jar.js';
 import {
   type ClusterNode,

@@ -6,16 +6,16 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { MessagesDroppedError } from '../../../server/reports/messages-dropped-error.js';
 import type { Recipient } from '../../../server/storage/backend.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
-import { MessagesDroppedError } from '../../../server/storage/messages-dropped-error.js';
-import { RedisOutageError } from '../../../server/storage/redis-outage.js';
+import { serverStorage } from '../../../server/storage/server-storage.js';
+import { RedisOutageError } from '../../../server/stores/redis/redis-outage.js';
 import {
   RedisStore,
   type RedisStoreClient,
   type RedisStoreOptions,
-} from '../../../server/storage/redis-store.js';
-import { serverStorage } from '../../../server/storage/server-storage.js';
+} from '../../../server/stores/redis/redis-store.js';
 import { MAX_ACKS } from '../../../shared/delivery.js';
 import { INFO } from '../../../shared/levels.js';
 import type { Message } from '../../../shared/message.js';

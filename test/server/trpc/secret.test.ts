@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCookieExchange } from '../../../server/storage/cookie-exchange.js';
-import { cookieStorage } from '../../../server/storage/cookie-storage.js';
+import { MissingSecretError, resolveSecrets } from '../../../server/crypto/signer.js';
+import { createCookieExchange } from '../../../server/http/cookie-exchange.js';
+import { Messages } from '../../../server/messages/messages.js';
+import { cookieStorage } from '../../../server/storage/cookie/cookie-storage.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
-import { Messages } from '../../../server/storage/messages.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
-import { MissingSecretError, resolveSecrets } from '../../../server/storage/signer.js';
 import { createMessages } from '../../../server/trpc/create-messages.js';
 import { createRecordingBrowser } from '../../fixtures/trpc-client.js';
 import { TestApps } from '../../fixtures/trpc-server.js';

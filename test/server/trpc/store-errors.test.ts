@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ErrorListeners } from '../../../server/storage/error-listeners.js';
-import type { ListenOptions } from '../../../server/storage/listeners.js';
-import { MemoryStore } from '../../../server/storage/memory-store.js';
+import { ErrorListeners } from '../../../server/reports/error-listeners.js';
+import type { ListenOptions } from '../../../server/reports/listeners.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
+import { MemoryStore } from '../../../server/stores/memory/memory-store.js';
 import { createMessages } from '../../../server/trpc/create-messages.js';
 
 const secret = 'store-errors-test-secret-0123456789';

@@ -1,9 +1,9 @@
 import { parseSetCookie } from 'cookie';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryStore } from '../../../server/storage/memory-store.js';
+import { Signer } from '../../../server/crypto/signer.js';
+import { TimestampSigner } from '../../../server/crypto/timestamp-signer.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
-import { Signer } from '../../../server/storage/signer.js';
-import { TimestampSigner } from '../../../server/storage/timestamp-signer.js';
+import { MemoryStore } from '../../../server/stores/memory/memory-store.js';
 import { SUCCESS } from '../../../shared/levels.js';
 import { CookieJar } from '../../fixtures/cookie-jar.js';
 import { closeLiveStreams, LiveStream } from '../../fixtures/live-stream.js';

@@ -1,0 +1,431 @@
+import { deflateSync, inflateSync } from 'fflate';
+import type { StoredMessage } from '../../../shared/message.js';
+import { KnownValues, type Secret, Signer } from '../../crypto/signer.js';
+import { DEFAULT_MAX_AGE_SECONDS, TimestampSigner } from '../../crypto/timestamp-signer.js';
+import {
+  fromBase64url,
+  textToBase64url,
+  toBase64url,
+  trustedBase64urlToText,
+} from '../../encoding/base64url.js';
+import { fromUtf8, utf8 } from '../../encoding/utf8.js';
+import type { CookieExchange } from '../../http/cookie-exchange.js';
+import { positiveInteger } from '../../runtime/positive-integer.js';
+import type { Backend, Committed, OpenOptions, RotateOptions, Storage } from '../backend.js';
+import { type DecodedMessages, decodeMessages, encodeMessages } from '../message-codec.js';
+import {
+  assertLeaseFor,
+  type HandOut,
+  type HeldLease,
+  type Lease,
+  type StoreChange,
+} from '../message-store.js';
+import { type CookieOptions, CookieWriter } from './cookie-writer.js';
+
+/** The default budget for the cookie's value, in bytes (Django's limit). */
+export const DEFAULT_COOKIE_BYTES = 2048;
+
+/** Settings of the signed-cookie storage. */
+export interface CookieStorageOptions {
+  /** Signing secret(s): the first signs, all verify. Default: MESSAGES_SECRET. */
+  readonly secret?: Secret | undefined;
+  /** The most bytes the cookie's value may take (default 2048); older messages are dropped. */
+  readonly maxBytes?: number;
+  /**
+   * The cookie's name (default 'messages') and attributes. Its signature is accepted for
+   * `maxAge` seconds after it was last written (default 14 days), whatever the browser keeps.
+   */
+  readonly cookie?: CookieOptions;
+}
+
+/** What the cookie backend does with messages that do not fit. */
+export type Overflow =
+  /** Used alone: drop the oldest, keep the newest. */
+  | 'drop-oldest'
+  /** Under fallback: keep the oldest, hand the newest on to the next backend. */
+  | 'hand-on-newest';
+
+// Encoded values start with a format letter: 'j' JSON, 'z' deflated JSON (raw DEFLATE); both
+// base64url, so the value never holds a comma, semicolon, quote, backslash or space (RFC 6265).
+const JSON_FORMAT = 'j';
+const DEFLATE_FORMAT = 'z';
+// Browsers drop a cookie whose name and value together pass this many bytes.
+const BROWSER_COOKIE_BYTES = 4096;
+// A value longer than this is not ours: reject it before verifying or inflating anything.
+const MAX_INCOMING_BYTES = 16_384;
+const MAX_INFLATED_BYTES = 262_144;
+// Values remembered with what they hold: at most 256 of up to maxBytes each (a megabyte or two
+// at worst, for values of the largest maxBytes).
+const REMEMBERED_VALUES = 256;
+
+/** The cookie codec and signer shared by every request of one cookie storage. */
+export class CookieFormat {
+  readonly writer: CookieWriter;
+  readonly maxBytes: number;
+  readonly #signer: TimestampSigner;
+  // The values this process wrote or read come back with the browser's next requests:
+  // remembered with what they hold, they are neither verified nor decoded again.
+  readonly #known = new KnownValues<DecodedMessages>(REMEMBERED_VALUES);
+
+  constructor(options: CookieStorageOptions) {
+    this.writer = new CookieWriter(options.cookie ?? {}, 'messages');
+    this.maxBytes = options.maxBytes ?? DEFAULT_COOKIE_BYTES;
+    const most = BROWSER_COOKIE_BYTES - this.writer.name.length - 1;
+    if (!Number.isInteger(this.maxBytes) || this.maxBytes < 256 || this.maxBytes > most) {
+      throw new RangeError(
+        `trpc-messages: the cookie's maxBytes must be an integer from 256 to ${most} ` +
+          `(browsers drop larger cookies), got ${this.maxBytes}`,
+      );
+    }
+    const maxAge = positiveInteger(
+      options.cookie?.maxAge ?? DEFAULT_MAX_AGE_SECONDS,
+      "the cookie's maxAge",
+    );
+    this.#signer = new TimestampSigner(new Signer(options.secret, 'trpc-messages.cookie'), maxAge);
+  }
+
+  /** The signed cookie value for `messages` and their leases ('' for none). */
+  encode(
+    messages: readonly StoredMessage[],
+    notFinished: boolean,
+    leases?: ReadonlyMap<string, HeldLease>,
+  ): string {
+    if (messages.length === 0 && !notFinished) return '';
+    const json = encodeMessages(messages, notFinished, leases);
+    const plain = JSON_FORMAT + textToBase64url(json);
+    // Deflate only what does not fit as it is: it costs more than the rest of a request's work,
+    // and never a body that decode would refuse to inflate. (fflate: synchronous and pure JS,
+    // so the cookie reads and writes alike on every runtime.)
+    if (this.#signer.signedLength(plain) <= this.maxBytes) return this.#signer.sign(plain);
+    const bytes = utf8(json);
+    if (bytes.length > MAX_INFLATED_BYTES) return this.#signer.sign(plain);
+    const deflated = DEFLATE_FORMAT + toBase64url(deflateSync(bytes));
+    return this.#signer.sign(deflated.length < plain.length ? deflated : plain);
+  }
+
+  /** The messages a cookie value holds; undefined when it is not a valid, signed value of ours. */
+  decode(value: string): DecodedMessages | undefined {
+    if (value.length > MAX_INCOMING_BYTES) return undefined;
+    const known = this.#known.get(value);
+    if (known !== undefined) return this.#signer.isFresh(value) ? known : undefined;
+    const read = this.#read(value);
+    if (read !== undefined) this.#known.set(value, freeze(read));
+    return read;
+  }
+
+  /**
+   * Remembers that `value`, which `fit` just made for `state`, holds it: the value's next reader
+   * in this process skips verifying and decoding it. Not a state that decoding might not give
+   * back exactly (see `readsBack`): that value's reader decodes it.
+   */
+  remember(value: string, state: DecodedMessages): void {
+    if (readsBack(state)) this.#known.set(value, freeze(state));
+  }
+
+  #read(value: string): DecodedMessages | undefined {
+    const body = this.#signer.unsign(value)?.value;
+    if (body === undefined) return undefined;
+    try {
+      // Signed here, so base64url of UTF-8 JSON: read without checking either again.
+      if (body[0] === JSON_FORMAT) {
+        const json = trustedBase64urlToText(body.slice(1));
+        return json === undefined ? undefined : decodeMessages(json);
+      }
+      const data = body[0] === DEFLATE_FORMAT ? fromBase64url(body.slice(1)) : undefined;
+      if (data !== undefined) {
+        // Only a value signed here is inflated, and its input is bounded: so is the work.
+        const inflated = inflateSync(data);
+        if (inflated.length <= MAX_INFLATED_BYTES) return decodeMessages(fromUtf8(inflated));
+      }
+    } catch {
+      // A signed but corrupt body (a bug or an old format): treat it as garbage.
+    }
+    return undefined;
+  }
+
+  /**
+   * The longest run of `messages` that fits the budget, taken from the end (`drop-oldest`) or
+   * the start (`hand-on-newest`), and the messages left out; marked "not finished" when some are
+   * left out or `notFinished` says others are elsewhere already.
+   */
+  fit(
+    messages: readonly StoredMessage[],
+    overflow: Overflow,
+    leases?: ReadonlyMap<string, HeldLease>,
+    notFinished = false,
+  ): { value: string; kept: StoredMessage[]; unstored: StoredMessage[] } {
+    const whole = this.encode(messages, notFinished, leases);
+    if (whole.length <= this.maxBytes) return { value: whole, kept: [...messages], unstored: [] };
+    const take = (count: number) =>
+      overflow === 'drop-oldest'
+        ? messages.slice(messages.length - count)
+        : messages.slice(0, count);
+    // Binary search on how many to keep; every candidate is encoded, so the answer always fits
+    // even where compression makes size not quite monotonic in the count.
+    let low = 0;
+    let high = messages.length - 1;
+    let best = { count: 0, value: this.encode([], true) };
+    while (low <= high) {
+      const count = (low + high) >> 1;
+      const value = this.encode(take(count), true, leases);
+      if (value.length <= this.maxBytes) {
+        best = { count, value };
+        low = count + 1;
+      } else {
+        high = count - 1;
+      }
+    }
+    const kept = take(best.count);
+    const unstored =
+      overflow === 'drop-oldest'
+        ? messages.slice(0, messages.length - best.count)
+        : messages.slice(best.count);
+    return { value: best.value, kept, unstored };
+  }
+}
+
+/**
+ * Whether decoding the value encoded from `state` surely gives `state` back: every message is a
+ * plain object of the four parts every message has and no other, each as decodeMessages reads it
+ * (a level of -0 would come back 0), and every lease is valid. Else (a message with more parts,
+ * such as a key or an action) the value's reader decodes it: the codec alone says what it holds.
+ */
+function readsBack(state: DecodedMessages): boolean {
+  for (const message of state.messages) {
+    const { id, level, extraTags } = message;
+    if (Object.getPrototypeOf(message) !== Object.prototype) return false;
+    if (Object.keys(message).length !== 4 || typeof message.message !== 'string') return false;
+    if (typeof id !== 'string' || id.length === 0 || typeof extraTags !== 'string') return false;
+    if (!Number.isInteger(level) || Object.is(level, -0)) return false;
+  }
+  for (const { holder, until } of state.leases?.values() ?? []) {
+    if (typeof holder !== 'string' || holder.length === 0 || !Number.isSafeInteger(until)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** `state` with its list of messages frozen: a remembered state is shared by every reader. */
+function freeze(state: DecodedMessages): DecodedMessages {
+  Object.freeze(state.messages);
+  return state;
+}
+
+/** Thrown when the cookie storage is used on a response whose headers have already left. */
+export class StreamedCookieError extends Error {
+  constructor() {
+    super(
+      'trpc-messages: the cookie storage cannot read or write messages on a streamed response ' +
+        '(httpBatchStreamLink, a subscription): its headers, and so its cookies, leave before the ' +
+        'procedures run. Send the calls that touch messages through httpBatchLink with a ' +
+        'splitLink, or use serverStorage() or fallbackStorage(), which keep messages on the server.',
+    );
+    this.name = 'StreamedCookieError';
+  }
+}
+
+/** One request's signed cookie (Django's CookieStorage). */
+export class CookieBackend implements Backend {
+  readonly #format: CookieFormat;
+  readonly #exchange: CookieExchange;
+  readonly #overflow: Overflow;
+  readonly #headersFirst: boolean;
+  // The cookie's value as the browser will have it after this response, and what it holds.
+  #value: string | undefined;
+  #state: DecodedMessages | undefined;
+
+  constructor(
+    format: CookieFormat,
+    exchange: CookieExchange,
+    overflow: Overflow,
+    options: OpenOptions = {},
+  ) {
+    this.#format = format;
+    this.#exchange = exchange;
+    this.#overflow = overflow;
+    this.#headersFirst = options.headersFirst ?? false;
+  }
+
+  async peek(): Promise<StoredMessage[]> {
+    // Reading is possible, but what is read could never be cleared: it would come back.
+    if (this.#headersFirst) throw new StreamedCookieError();
+    return [...this.#current().messages];
+  }
+
+  /**
+   * The cookie is rewritten with what the step leaves. Messages handed out under a lease stay in
+   * it, marked with the lease, until acknowledged: a response lost on its way leaves them there.
+   */
+  commit(change: StoreChange): Committed {
+    assertLeaseFor(change);
+    const { added = [], acked = [], lease, handOut = 'none' } = change;
+    if (this.#headersFirst) {
+      if (added.length === 0 && acked.length === 0 && handOut === 'none') {
+        return { handedOut: [], unstored: [] };
+      }
+      throw new StreamedCookieError();
+    }
+    const state = this.#current();
+    const held = acked.length > 0 ? withoutIds(state.messages, acked) : state.messages;
+    if (handOut === 'take') {
+      this.#clear();
+      return { handedOut: [...held, ...added], unstored: [] };
+    }
+    // Under fallback, a cookie that already overflowed must not take new messages: they would
+    // be read before the older ones kept by the next backend.
+    const handsOn = state.notFinished && this.#overflow === 'hand-on-newest';
+    const kept = handsOn ? held : [...held, ...added];
+    // Leases only where there are some: most requests have none (no Map, no clock read).
+    let leases = state.leases && new Map(state.leases);
+    if (leases) for (const id of acked) leases.delete(id);
+    let handedOut: StoredMessage[] = [];
+    if (lease) {
+      leases ??= new Map();
+      const now = Date.now();
+      const renewed = { holder: lease.holder, until: now + lease.ms };
+      if (!handsOn) for (const message of added) leases.set(message.id, renewed);
+      if (handOut !== 'none') handedOut = handOutOf(kept, leases, handOut, lease, now);
+    }
+    // The "not finished" mark stays until the messages elsewhere are taken: new messages must
+    // not be read before them.
+    const unstored = this.#write(kept, leases, this.#overflow, handsOn);
+    if (this.#overflow === 'drop-oldest') return { handedOut, unstored };
+    // Handed on, they are the next backend's to keep and hand out.
+    return {
+      handedOut: handedOut.filter((m) => !unstored.includes(m)),
+      unstored: handsOn ? [...unstored, ...added] : unstored,
+    };
+  }
+
+  /**
+   * A rotation of the browser's session: the cookie holds the browser's own messages, bound to
+   * no session, so they stay unless `unread` is 'drop'.
+   */
+  rotate(options: RotateOptions): StoredMessage[] {
+    if (options.unread === 'drop') {
+      if (this.#headersFirst) throw new StreamedCookieError();
+      this.#current(); // what the browser sent, to delete it
+      this.#clear();
+    }
+    return [];
+  }
+
+  /**
+   * Keeps `messages` the next backend could not take (a store that is down): added after the
+   * cookie's own, under `lease` if given. The cookie's own stay; if not all fit, the newest of
+   * `messages` are dropped. Returns those kept and those dropped.
+   */
+  keep(
+    messages: readonly StoredMessage[],
+    lease: Lease | undefined,
+  ): { kept: StoredMessage[]; dropped: StoredMessage[] } {
+    const state = this.#current();
+    const leases = new Map(state.leases);
+    if (lease) {
+      const held = { holder: lease.holder, until: Date.now() + lease.ms };
+      for (const message of messages) leases.set(message.id, held);
+    }
+    const dropped = this.#write(
+      [...state.messages, ...messages],
+      leases,
+      'hand-on-newest',
+      state.notFinished,
+    );
+    return { kept: messages.filter((m) => !dropped.includes(m)), dropped };
+  }
+
+  #write(
+    messages: readonly StoredMessage[],
+    leases: Map<string, HeldLease> | undefined,
+    overflow: Overflow,
+    notFinished: boolean,
+  ): StoredMessage[] {
+    if (leases) {
+      for (const id of leases.keys()) if (!messages.some((m) => m.id === id)) leases.delete(id);
+    }
+    const fitted = this.#format.fit(messages, overflow, leases, notFinished);
+    const { kept, unstored } = fitted;
+    // The same messages signed again differ only by their issue time: the browser's value stays
+    // (no Set-Cookie), as does its age. No cookie needs no deletion, but an empty one sent does.
+    const value =
+      this.#value && fitted.value && bodyOf(fitted.value) === bodyOf(this.#value)
+        ? this.#value
+        : fitted.value;
+    if (value ? value !== this.#value : this.#value !== undefined) {
+      if (value) this.#format.writer.set(this.#exchange, value);
+      else this.#format.writer.delete(this.#exchange);
+    }
+    this.#value = value || undefined;
+    if (leases) for (const message of unstored) leases.delete(message.id);
+    this.#state = {
+      messages: kept,
+      notFinished: notFinished || unstored.length > 0,
+      leases: leases && leases.size > 0 ? leases : undefined,
+    };
+    if (value) this.#format.remember(value, this.#state);
+    return unstored;
+  }
+
+  /** Empties the cookie: deleted if the browser has one. */
+  #clear(): void {
+    if (this.#value !== undefined) this.#format.writer.delete(this.#exchange);
+    this.#value = undefined;
+    this.#state = NO_MESSAGES;
+  }
+
+  #current(): DecodedMessages {
+    if (this.#state === undefined) {
+      this.#value = this.#exchange.cookie(this.#format.writer.name);
+      this.#state = (this.#value && this.#format.decode(this.#value)) || NO_MESSAGES;
+    }
+    return this.#state;
+  }
+}
+
+// What a request without the cookie, or with an empty one, holds: shared, so frozen.
+const NO_MESSAGES: DecodedMessages = Object.freeze({
+  messages: Object.freeze([]) as unknown as StoredMessage[],
+  notFinished: false,
+});
+
+/** What a signed cookie value holds, before its issue time and signature (a body has no dot). */
+function bodyOf(value: string): string {
+  return value.slice(0, value.indexOf('.'));
+}
+
+/** `messages` less those whose id is in `ids`. */
+function withoutIds(messages: readonly StoredMessage[], ids: readonly string[]): StoredMessage[] {
+  const gone = new Set(ids);
+  return messages.filter((m) => !gone.has(m.id));
+}
+
+/** The messages of `messages` that `handOut` gives the lease's holder, their leases renewed. */
+function handOutOf(
+  messages: readonly StoredMessage[],
+  leases: Map<string, HeldLease>,
+  handOut: Exclude<HandOut, 'none' | 'take'>,
+  lease: Lease,
+  now: number,
+): StoredMessage[] {
+  const renewed = { holder: lease.holder, until: now + lease.ms };
+  return messages.filter((message) => {
+    const held = leases.get(message.id);
+    const free = held === undefined || held.until <= now;
+    if (held?.holder !== lease.holder && !(handOut === 'all' && free)) return false;
+    leases.set(message.id, renewed);
+    return true;
+  });
+}
+
+/**
+ * Keeps messages in a signed cookie: stateless, nothing to run on the server. Limited to about
+ * 2 KB of messages, and two requests of one browser at once can overwrite each other's.
+ */
+export function cookieStorage(options: CookieStorageOptions = {}): Storage {
+  const format = new CookieFormat(options);
+  return {
+    keepsInCookie: true,
+    open: (exchange, options) => new CookieBackend(format, exchange, 'drop-oldest', options),
+  };
+}
