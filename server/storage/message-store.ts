@@ -116,10 +116,12 @@ export interface HeldLease {
  * - 'none': none;
  * - 'own': those leased to the change's holder (whatever their lease's age);
  * - 'all': those, and every message no other holder has an unexpired lease on;
- * - 'take': every message, removed (for clients that do not acknowledge): in the same step, or,
- *   where a step may run after its caller gave up on it (RedisStore), leased to the take alone
- *   and removed by a step of its own once they are in hand.
+ * - 'take': every message (for clients that do not acknowledge) but those another take holds;
+ *   without a lease, removed in the same step; with one, leased to the taker, who acknowledges
+ *   them once they are in hand (a take in two steps, for a store whose step may run after its
+ *   caller gave up on it: RedisStore takes so, under a holder of TAKE_HOLDER_PREFIX).
  * 'own' and 'all' renew the lease of what they hand out, so they need the change's lease.
+ * `applyChange` (delivery-rule.ts) is this rule, which every store follows.
  */
 export type HandOut = 'none' | 'own' | 'all' | 'take';
 

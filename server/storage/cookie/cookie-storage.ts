@@ -12,6 +12,7 @@ import { fromUtf8, utf8 } from '../../encoding/utf8.js';
 import type { CookieExchange } from '../../http/cookie-exchange.js';
 import { positiveInteger } from '../../runtime/positive-integer.js';
 import type { Backend, Committed, OpenOptions, RotateOptions, Storage } from '../backend.js';
+import { applyChange } from '../delivery-rule.js';
 import { type DecodedMessages, decodeMessages, encodeMessages } from '../message-codec.js';
 import {
   assertLeaseFor,
@@ -267,29 +268,22 @@ export class CookieBackend implements Backend {
       throw new StreamedCookieError();
     }
     const state = this.#current();
-    const held = acked.length > 0 ? withoutIds(state.messages, acked) : state.messages;
-    if (handOut === 'take') {
-      this.#clear();
-      return { handedOut: [...held, ...added], unstored: [] };
-    }
     // Under fallback, a cookie that already overflowed must not take new messages: they would
-    // be read before the older ones kept by the next backend.
+    // be read before the older ones kept by the next backend. A take hands them out all the same.
     const handsOn = state.notFinished && this.#overflow === 'hand-on-newest';
-    const kept = handsOn ? held : [...held, ...added];
-    // Leases only where there are some: most requests have none (no Map, no clock read).
-    let leases = state.leases && new Map(state.leases);
-    if (leases) for (const id of acked) leases.delete(id);
-    let handedOut: StoredMessage[] = [];
-    if (lease) {
-      leases ??= new Map();
-      const now = Date.now();
-      const renewed = { holder: lease.holder, until: now + lease.ms };
-      if (!handsOn) for (const message of added) leases.set(message.id, renewed);
-      if (handOut !== 'none') handedOut = handOutOf(kept, leases, handOut, lease, now);
+    const handsOnAdded = handsOn && handOut !== 'take' && added.length > 0;
+    // The clock is read only where a lease is given or held: most requests have none.
+    const now = lease || state.leases ? Date.now() : 0;
+    const step = applyChange(state, handsOnAdded ? { ...change, added: [] } : change, now);
+    const { handedOut } = step;
+    if (handOut === 'take' && !lease) {
+      // Everything taken, what the next backend holds too: the cookie goes.
+      this.#clear();
+      return { handedOut, unstored: [] };
     }
     // The "not finished" mark stays until the messages elsewhere are taken: new messages must
     // not be read before them.
-    const unstored = this.#write(kept, leases, this.#overflow, handsOn);
+    const unstored = this.#write(step.messages, step.leases, this.#overflow, handsOn);
     if (this.#overflow === 'drop-oldest') return { handedOut, unstored };
     // Handed on, they are the next backend's to keep and hand out.
     return {
@@ -337,14 +331,11 @@ export class CookieBackend implements Backend {
 
   #write(
     messages: readonly StoredMessage[],
-    leases: Map<string, HeldLease> | undefined,
+    given: ReadonlyMap<string, HeldLease> | undefined,
     overflow: Overflow,
     notFinished: boolean,
   ): StoredMessage[] {
-    if (leases) {
-      for (const id of leases.keys()) if (!messages.some((m) => m.id === id)) leases.delete(id);
-    }
-    const fitted = this.#format.fit(messages, overflow, leases, notFinished);
+    const fitted = this.#format.fit(messages, overflow, given, notFinished);
     const { kept, unstored } = fitted;
     // The same messages signed again differ only by their issue time: the browser's value stays
     // (no Set-Cookie), as does its age. No cookie needs no deletion, but an empty one sent does.
@@ -357,7 +348,12 @@ export class CookieBackend implements Backend {
       else this.#format.writer.delete(this.#exchange);
     }
     this.#value = value || undefined;
-    if (leases) for (const message of unstored) leases.delete(message.id);
+    let leases = given;
+    if (leases && unstored.length > 0) {
+      const held = new Map(leases);
+      for (const message of unstored) held.delete(message.id);
+      leases = held;
+    }
     this.#state = {
       messages: kept,
       notFinished: notFinished || unstored.length > 0,
@@ -392,30 +388,6 @@ const NO_MESSAGES: DecodedMessages = Object.freeze({
 /** What a signed cookie value holds, before its issue time and signature (a body has no dot). */
 function bodyOf(value: string): string {
   return value.slice(0, value.indexOf('.'));
-}
-
-/** `messages` less those whose id is in `ids`. */
-function withoutIds(messages: readonly StoredMessage[], ids: readonly string[]): StoredMessage[] {
-  const gone = new Set(ids);
-  return messages.filter((m) => !gone.has(m.id));
-}
-
-/** The messages of `messages` that `handOut` gives the lease's holder, their leases renewed. */
-function handOutOf(
-  messages: readonly StoredMessage[],
-  leases: Map<string, HeldLease>,
-  handOut: Exclude<HandOut, 'none' | 'take'>,
-  lease: Lease,
-  now: number,
-): StoredMessage[] {
-  const renewed = { holder: lease.holder, until: now + lease.ms };
-  return messages.filter((message) => {
-    const held = leases.get(message.id);
-    const free = held === undefined || held.until <= now;
-    if (held?.holder !== lease.holder && !(handOut === 'all' && free)) return false;
-    leases.set(message.id, renewed);
-    return true;
-  });
 }
 
 /**

@@ -4,14 +4,13 @@ import { DropListeners } from '../../reports/drop-listeners.js';
 import type { ListenOptions } from '../../reports/listeners.js';
 import { positiveInteger } from '../../runtime/positive-integer.js';
 import { processWide } from '../../runtime/process-wide.js';
+import { applyChange } from '../../storage/delivery-rule.js';
 import {
   assertLeaseFor,
   type DropEvent,
   type DropReason,
-  type HandOut,
   type HeldLease,
   KEY_RETIRED,
-  type Lease,
   type MessageStore,
   RetiredKeyError,
   type Retirement,
@@ -48,9 +47,9 @@ export interface MemoryStoreOptions {
 }
 
 interface Entry {
-  messages: StoredMessage[];
-  /** Leases by message id; a message without one is free. */
-  readonly leases: Map<string, HeldLease>;
+  messages: readonly StoredMessage[];
+  /** Leases by message id (none: every message is free); replaced, never changed. */
+  leases: ReadonlyMap<string, HeldLease> | undefined;
   bytes: number;
   expiresAt: number;
 }
@@ -115,7 +114,7 @@ export class MemoryStore implements MessageStore {
     const forwardUntil = now + retirement.forwardMs;
     this.#retired.set(key, { successor, forwardUntil }, now + retirement.ttlMs, now, true);
     for (const listener of [...(this.#watchers.get(key) ?? [])]) listener(KEY_RETIRED);
-    return entry?.messages ?? [];
+    return [...(entry?.messages ?? [])];
   }
 
   async markUsed(id: string, until: number): Promise<boolean> {
@@ -139,7 +138,7 @@ export class MemoryStore implements MessageStore {
 
   #commit(key: string, change: StoreChange): StoredMessage[] {
     assertLeaseFor(change);
-    const { added = [], acked = [], lease, handOut = 'none' } = change;
+    const { added = [], lease, handOut = 'none' } = change;
     const now = Date.now();
     if (this.#retired.size > 0) {
       const retired = this.#retired.get(key, now);
@@ -150,20 +149,23 @@ export class MemoryStore implements MessageStore {
     let entry = this.#live(key);
     if (entry === undefined) {
       if (added.length === 0) return [];
-      entry = { messages: [], leases: new Map(), bytes: 0, expiresAt: 0 };
+      entry = { messages: [], leases: undefined, bytes: 0, expiresAt: 0 };
       this.#entries.set(key, entry);
       this.#resize(entry, keySize(key));
     }
-    if (acked.length > 0) this.#acknowledge(entry, new Set(acked));
-    if (added.length > 0) this.#append(key, entry, added, lease, now);
-    const handedOut = this.#handOut(entry, handOut, lease, now);
+    const step = applyChange(entry, change, now, this.#maxMessagesPerKey);
+    entry.messages = step.messages;
+    entry.leases = step.leases;
+    if (added.length > 0) entry.expiresAt = now + this.#ttlMs;
+    this.#resize(entry, sizeOf(added) - sizeOf(step.removed));
+    if (step.trimmed.length > 0) this.#drop(key, step.trimmed, 'overflow');
     if (entry.messages.length === 0) this.#remove(key, entry);
     else if (added.length > 0) this.#evictBeyondBounds(key);
     // Messages handed out as they are added are on their way already: no news to watchers.
     if (added.length > 0 && handOut === 'none') {
       for (const listener of [...(this.#watchers.get(key) ?? [])]) listener(lease?.holder);
     }
-    return handedOut;
+    return step.handedOut;
   }
 
   watch(key: string, listener: (heldBy: string | undefined) => void): () => void {
@@ -204,58 +206,6 @@ export class MemoryStore implements MessageStore {
     }
     this.#entries.set(key, entry);
     return entry;
-  }
-
-  #acknowledge(entry: Entry, ids: ReadonlySet<string>): void {
-    const gone = entry.messages.filter((m) => ids.has(m.id));
-    if (gone.length === 0) return;
-    entry.messages = entry.messages.filter((m) => !ids.has(m.id));
-    for (const message of gone) entry.leases.delete(message.id);
-    this.#resize(entry, -sizeOf(gone));
-  }
-
-  #append(
-    key: string,
-    entry: Entry,
-    added: readonly StoredMessage[],
-    lease: Lease | undefined,
-    now: number,
-  ): void {
-    entry.messages.push(...added);
-    if (lease) {
-      const held = { holder: lease.holder, until: now + lease.ms };
-      for (const message of added) entry.leases.set(message.id, held);
-    }
-    this.#resize(entry, sizeOf(added));
-    entry.expiresAt = now + this.#ttlMs;
-    const excess = entry.messages.length - this.#maxMessagesPerKey;
-    if (excess > 0) {
-      const dropped = entry.messages.splice(0, excess);
-      for (const message of dropped) entry.leases.delete(message.id);
-      this.#resize(entry, -sizeOf(dropped));
-      this.#drop(key, dropped, 'overflow');
-    }
-  }
-
-  #handOut(entry: Entry, handOut: HandOut, lease: Lease | undefined, now: number): StoredMessage[] {
-    if (handOut === 'take') {
-      const taken = entry.messages;
-      entry.messages = [];
-      entry.leases.clear();
-      return taken;
-    }
-    if (handOut === 'none' || lease === undefined) return [];
-    const renewed = { holder: lease.holder, until: now + lease.ms };
-    const handedOut: StoredMessage[] = [];
-    for (const message of entry.messages) {
-      const held = entry.leases.get(message.id);
-      const free = held === undefined || held.until <= now;
-      if (held?.holder === lease.holder || (handOut === 'all' && free)) {
-        handedOut.push(message);
-        entry.leases.set(message.id, renewed);
-      }
-    }
-    return handedOut;
   }
 
   /** Evicts the least recently used keys while past a bound, never the one just written. */

@@ -1,15 +1,13 @@
 import { sha1 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { utf8 } from '../../encoding/utf8.js';
+import { TAKE_HOLDER_PREFIX } from '../../storage/delivery-rule.js';
 
 /** A Lua script, run by its SHA1 (EVALSHA); Redis is sent the source only when it lacks it. */
 export interface Script {
   readonly source: string;
   readonly sha1: string;
 }
-
-/** How the holder of a take's lease starts: those leases are never handed to another take. */
-export const TAKE_HOLDER_PREFIX = 'take:';
 
 const script = (source: string): Script => ({
   source,
@@ -25,11 +23,12 @@ const script = (source: string): Script => ({
 // Appends are published with the holder they are leased to ('' for none): by PUBLISH on a single
 // server, by SPUBLISH on a cluster, where the channel (named as the list) is heard on its shard alone.
 // A lease is "<holder> <until, in ms of Redis's clock>": every instance sees one clock.
-// 'take' hands out every message, whatever its lease, but those another take holds, and leases
-// them to the holder: RedisStore takes under a one-off holder (TAKE_HOLDER_PREFIX) and
-// acknowledges what it received in a step of its own, so a take Redis runs after the store gave
-// up on it removes nothing. What a take holds is taken as far as anyone else knows: handed to no
-// one until its lease ends. Elements with no id, unreadable, are removed by a take.
+// The step is the delivery rule, applyChange (storage/delivery-rule.ts), written again in Lua:
+// acknowledgements, appends (leased), the trim past the most messages kept, then the hand-out.
+// A take with a lease leases what it takes to the taker: RedisStore takes so, under a one-off
+// holder (TAKE_HOLDER_PREFIX), and acknowledges what it received in a step of its own, so a take
+// Redis runs after the store gave up on it removes nothing. Elements with no id, unreadable, are
+// removed by a take.
 // RPUSH takes the messages in chunks because Lua's unpack has a limit of a few thousand values.
 const commitScript = (publish: 'PUBLISH' | 'SPUBLISH'): Script =>
   script(`
@@ -128,8 +127,14 @@ if handsOut and #current > 0 then
       local taken = not free and string.sub(by, 1, ${TAKE_HOLDER_PREFIX.length}) == '${TAKE_HOLDER_PREFIX}'
       if by == holder or (handOut == 'all' and free) or (handOut == 'take' and not taken) then
         out[#out + 1] = message
-        renewed[#renewed + 1] = id
-        renewed[#renewed + 1] = lease
+        if lease ~= '' then
+          renewed[#renewed + 1] = id
+          renewed[#renewed + 1] = lease
+        else
+          -- A take without a lease removes what it hands out.
+          redis.call('LREM', list, 1, message)
+          redis.call('HDEL', leases, id)
+        end
       end
     elseif handOut == 'take' then
       redis.call('LREM', list, 1, message)

@@ -4,6 +4,7 @@ import { DropListeners } from '../../reports/drop-listeners.js';
 import { ErrorListeners } from '../../reports/error-listeners.js';
 import type { ListenOptions } from '../../reports/listeners.js';
 import { positiveInteger } from '../../runtime/positive-integer.js';
+import { TAKE_HOLDER_PREFIX } from '../../storage/delivery-rule.js';
 import { decodeMessages, encodeMessagesAsJson } from '../../storage/message-codec.js';
 import {
   assertLeaseFor,
@@ -32,7 +33,6 @@ import {
   RETIRE,
   RETIRE_SHARDED,
   type Script,
-  TAKE_HOLDER_PREFIX,
 } from './redis-scripts.js';
 import { Retries } from './retries.js';
 
@@ -139,7 +139,8 @@ export class RedisStore implements MessageStore {
 
   async commit(key: string, change: StoreChange): Promise<StoredMessage[]> {
     assertLeaseFor(change);
-    if (change.handOut !== 'take') return this.#step(key, change);
+    // A take under a lease of the caller's is the caller's to acknowledge: one step.
+    if (change.handOut !== 'take' || change.lease) return this.#step(key, change);
     // A take must never remove messages no one received, yet Redis may run it after the store
     // gave up on it (a timeout, then a Cluster's retry or an offline queue). So it leases what it
     // hands out to a holder of its own, and a second step acknowledges exactly what the reply

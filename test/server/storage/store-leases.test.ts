@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { applyChange, type KeyState } from '../../../server/storage/delivery-rule.js';
 import {
   type HandOut,
   KEY_RETIRED,
@@ -227,7 +228,7 @@ describe.each(stores)('$name leases and acknowledgements', ({ make: makeStore, s
       );
     });
 
-    it('behaves like a model of leased lists for any sequence of steps', async () => {
+    it('follows the delivery rule (applyChange) for any sequence of steps', async () => {
       const holders = ['tab-a', 'tab-b'] as const;
       const step = fc.record({
         add: fc.nat(2),
@@ -240,33 +241,21 @@ describe.each(stores)('$name leases and acknowledgements', ({ make: makeStore, s
         fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 10 }), async (steps) => {
           const key = freshKey();
           const added: StoredMessage[] = [];
-          // The model: the key's messages in order, each with its holder (leases never end here).
-          let model: { message: StoredMessage; holder: string | undefined }[] = [];
+          // The rule's own view of the key (leases last a minute: none ends within the test).
+          let model: KeyState = { messages: [] };
           for (const { add, ack, holder, handOut: wanted } of steps) {
             const handOut = holder === undefined && wanted !== 'take' ? 'none' : wanted;
             const fresh = make(...Array.from({ length: add }, (_, i) => `m${i}`));
             added.push(...fresh);
             const acked = ack.map((i) => added[i]?.id ?? `unknown${i}`);
             const lease = holder === undefined ? undefined : held(holder);
-            const handed = await store.commit(key, { added: fresh, acked, lease, handOut });
+            const change = { added: fresh, acked, lease, handOut };
+            const handed = await store.commit(key, change);
 
-            model = model.filter(({ message }) => !acked.includes(message.id));
-            model.push(...fresh.map((message) => ({ message, holder })));
-            let expected: StoredMessage[] = [];
-            if (handOut === 'take') {
-              expected = model.map(({ message }) => message);
-              model = [];
-            } else if (handOut !== 'none') {
-              for (const entry of model) {
-                const free = entry.holder === undefined;
-                if (entry.holder === holder || (handOut === 'all' && free)) {
-                  expected.push(entry.message);
-                  entry.holder = holder;
-                }
-              }
-            }
-            expect(ids(handed)).toEqual(ids(expected));
-            expect(ids(await store.peek(key))).toEqual(model.map(({ message }) => message.id));
+            const expected = applyChange(model, change, Date.now());
+            model = expected;
+            expect(ids(handed)).toEqual(ids(expected.handedOut));
+            expect(ids(await store.peek(key))).toEqual(ids(expected.messages));
           }
         }),
         { numRuns: 40 },
