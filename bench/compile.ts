@@ -9,24 +9,12 @@
  */
 import { copyFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleBench } from './bundle-bench.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}.bench`;
 
 rmSync(out, { recursive: true, force: true });
-await build({
-  // The driver, and each file the driver runs in a process of its own.
-  entryPoints: ['run', 'http-server', 'peer-server', 'memory-store.bench'].map(
-    (name) => `${root}bench/${name}.ts`,
-  ),
-  outdir: out,
-  bundle: true,
-  splitting: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
+// The driver, and each file the driver runs in a process of its own.
+await bundleBench(root, ['run', 'http-server', 'peer-server', 'memory-store.bench'], out);
 copyFileSync(`${root}bench/django-cycle.py`, `${out}/django-cycle.py`);
