@@ -1,7 +1,8 @@
+import type { Baseline } from './baseline.js';
 import { type Django, type DjangoStorage, findPython, startDjango } from './django.js';
 import { measureRound, median, type RoundTime } from './measure.js';
 import { canPin, LOAD_CORES, pin, pinned } from './pinning.js';
-import { storageCases } from './storage-cases.js';
+import { type StorageCase, storageCases } from './storage-cases.js';
 
 /** Another side's rounds of a case, each paired with ours: its time over ours. */
 export interface Paired {
@@ -24,6 +25,8 @@ export interface StorageFigure {
   readonly cpuMicroseconds: number;
   /** Django's storage doing the same cycle, paired round by round; undefined without Django. */
   readonly django?: Paired & { readonly storage: DjangoStorage };
+  /** The baseline's kit doing the same cycle (BENCH_BASELINE), paired round by round. */
+  readonly baseline?: Paired;
 }
 
 /** What the storage benchmark measured, and against which Django (if any was found). */
@@ -52,11 +55,13 @@ function paired(ours: readonly RoundTime[], theirs: readonly RoundTime[]): Paire
 /**
  * Runs the storage cycle benchmark: each case in BENCH_STORAGE_ROUNDS rounds (default 15), and
  * right after each of its rounds, Django's storage doing the same cycle in its own process on the
- * same core, so that both sides of a ratio see the same spell of a shared machine.
+ * same core, so that both sides of a ratio see the same spell of a shared machine. With a
+ * `baseline`, its kit does each round's cycles too, in this process, in turn first with ours.
  */
-export async function benchStorage(): Promise<StorageBench> {
+export async function benchStorage(baseline?: Baseline): Promise<StorageBench> {
   const rounds = positive('BENCH_STORAGE_ROUNDS', 15);
   const cases = await storageCases();
+  const baselineCases = baseline ? await baseline.storageCases() : [];
 
   const python = findPython({ install: true });
   if (!python) {
@@ -72,8 +77,13 @@ export async function benchStorage(): Promise<StorageBench> {
 
   const figures: StorageFigure[] = [];
   try {
-    for (const { name, work, django: peer, count } of cases) {
+    for (const [index, { name, work, django: peer, count }] of cases.entries()) {
+      const baselineCase: StorageCase | undefined = baselineCases[index];
+      if (baseline && baselineCase?.name !== name) {
+        throw new Error(`bench: the baseline's storage cases are not ours (${baselineCase?.name})`);
+      }
       await measureRound(work, ITERATIONS); // warm up: let the JIT settle
+      if (baselineCase) await measureRound(baselineCase.work, ITERATIONS);
       let peerIterations = 0;
       if (django && peer) {
         const { read, cleared } = await django.check(peer, count);
@@ -88,8 +98,15 @@ export async function benchStorage(): Promise<StorageBench> {
       }
       const ours: RoundTime[] = [];
       const theirs: RoundTime[] = [];
+      const baselines: RoundTime[] = [];
       for (let round = 0; round < rounds; round += 1) {
+        // Ours and the baseline's in turn first, so that neither always runs right after
+        // Django's round.
+        if (baselineCase && round % 2 === 1)
+          baselines.push(await measureRound(baselineCase.work, ITERATIONS));
         ours.push(await measureRound(work, ITERATIONS));
+        if (baselineCase && round % 2 === 0)
+          baselines.push(await measureRound(baselineCase.work, ITERATIONS));
         if (django && peer) theirs.push(await django.round(peer, count, peerIterations));
       }
       figures.push({
@@ -99,6 +116,7 @@ export async function benchStorage(): Promise<StorageBench> {
         ...(peer && theirs.length > 0
           ? { django: { storage: peer, ...paired(ours, theirs) } }
           : {}),
+        ...(baselineCase ? { baseline: paired(ours, baselines) } : {}),
       });
     }
   } finally {
