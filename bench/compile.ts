@@ -6,27 +6,20 @@
  * So the bench, with the kit's code and the servers it forks, is bundled here without it;
  * packages stay external, loaded from node_modules as an app loads them. The output sits one
  * level below the repository, as bench/ does, so paths relative to a bench file hold in both.
+ * With BENCH_BASELINE=<git ref>, the bench's files that run the kit are bundled a second time,
+ * against that version of the kit, into .bench/baseline/ (see baseline-bundle.ts).
  */
 import { copyFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { buildBaseline } from './baseline-bundle.js';
+import { bundleBench } from './bundle-bench.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}.bench`;
 
 rmSync(out, { recursive: true, force: true });
-await build({
-  // The driver, and each file the driver runs in a process of its own.
-  entryPoints: ['run', 'http-server', 'peer-server', 'memory-store.bench'].map(
-    (name) => `${root}bench/${name}.ts`,
-  ),
-  outdir: out,
-  bundle: true,
-  splitting: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
+// The driver, and each file the driver runs in a process of its own.
+await bundleBench(root, ['run', 'http-server', 'peer-server', 'memory-store.bench'], out);
 copyFileSync(`${root}bench/django-cycle.py`, `${out}/django-cycle.py`);
+const ref = process.env.BENCH_BASELINE;
+if (ref) await buildBaseline(root, ref, out);

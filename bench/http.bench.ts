@@ -15,6 +15,7 @@ import {
   scriptRoundTrips,
 } from '../test/fixtures/redis-commands.js';
 import { type RedisServer, startRedisServer } from '../test/fixtures/redis-server.js';
+import { BASELINE_FOLDER, type Baseline } from './baseline.js';
 import { cookieHeader, mergeCookies } from './cookie-header.js';
 import {
   type ConcurrentSaves,
@@ -35,6 +36,9 @@ export type BenchApp = HttpApp | PeerApp;
 
 /** The apps that keep their sessions in Redis, on the redis-server the bench starts. */
 const onRedis = (app: BenchApp) => app === 'redis' || app === 'express-redis';
+
+/** The apps of the kit, which a baseline (BENCH_BASELINE) serves too. */
+const isKitApp = (app: BenchApp) => app === 'server' || app === 'cookie' || app === 'redis';
 
 const CONNECTIONS = 10;
 // A fresh server needs 2 to 4 s of load for its JIT to settle here (its first 2 s ran at half
@@ -111,6 +115,18 @@ export interface HttpFigure {
    * Redis 7 counts them), for the apps on Redis; undefined for others.
    */
   readonly redisCommands: number | undefined;
+  /** The same case on the baseline's server (BENCH_BASELINE), in the same rounds. */
+  readonly baseline?: {
+    readonly figure: HttpFigure;
+    /**
+     * Our requests/s over the baseline's: the median of the rounds' paired ratios (above 1:
+     * faster now), and their spread.
+     */
+    readonly times: number;
+    readonly spread: readonly [number, number];
+    /** The same by CPU time per request: the baseline's over ours. */
+    readonly cpuTimes: number;
+  };
 }
 
 /** What `benchHttp` measured: each case's figures, the concurrent saves, the scale-out. */
@@ -386,14 +402,20 @@ function pinServers(): boolean {
  * Starts `app` in a child process. A child, not this process, so that the server has a core and
  * an event loop of its own: sharing one with autocannon, each request would also pay for the load
  * generator's work, which is the same with and without messages and would squeeze every ratio
- * towards 1. One process per app keeps the apps' heaps and JIT state apart.
+ * towards 1. One process per app keeps the apps' heaps and JIT state apart. `onBaseline` runs
+ * the app on the baseline's kit.
  */
 async function startServer(
   app: BenchApp,
   pinning: boolean,
   args: readonly string[] = [],
+  onBaseline = false,
 ): Promise<ServerProcess> {
-  const script = (PEER_APPS as readonly string[]).includes(app) ? 'peer-server' : 'http-server';
+  const script = (PEER_APPS as readonly string[]).includes(app)
+    ? 'peer-server'
+    : onBaseline
+      ? `${BASELINE_FOLDER}/http-server`
+      : 'http-server';
   const node = [
     // BENCH_SERVER_FLAGS passes node flags to the servers, such as --cpu-prof to profile them.
     ...benchScript(script, process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean)),
@@ -488,6 +510,12 @@ interface Run {
   readonly requestsPerSecond: number[];
   readonly ratios: number[];
   readonly cpuRatios: number[];
+  /** The same case on the baseline's server, and our rounds' ratios to its. */
+  readonly baseline?: {
+    readonly run: Run;
+    readonly ratios: number[];
+    readonly cpuRatios: number[];
+  };
   cpuMicroseconds: number;
   seconds: number;
   requests: number;
@@ -529,9 +557,10 @@ const SCALE_INSTANCES = [1, 2, 4] as const;
  * on a shared machine whose speed drifts by 10% from one minute to the next, pairs taken seconds
  * apart stay comparable. A case's figures are the medians of its rounds. After an app's rounds,
  * the apps of the flash flow take the concurrent saves; last, the redis app runs on 1, 2 and 4
- * instances at once (BENCH_ONLY picks that by 'scale').
+ * instances at once (BENCH_ONLY picks that by 'scale'). With a `baseline`, each case of the kit's
+ * apps also runs on the baseline's server, in the same rounds, after the same run of bare.
  */
-export async function benchHttp(): Promise<HttpBench> {
+export async function benchHttp(baseline?: Baseline): Promise<HttpBench> {
   const seconds = fromEnv('BENCH_SECONDS', 3);
   const rounds = fromEnv('BENCH_ROUNDS', 5);
   // BENCH_ONLY (a regular expression) picks cases by name, to study some; bare always runs.
@@ -546,6 +575,7 @@ export async function benchHttp(): Promise<HttpBench> {
     { name, app, budget, requestsPerFlash }: HttpCase,
     servers: readonly ServerProcess[],
     calls: Call[] | Connection,
+    baselineRun?: Run,
   ): Promise<Run> => {
     const run: Run = {
       name,
@@ -557,6 +587,7 @@ export async function benchHttp(): Promise<HttpBench> {
       requestsPerSecond: [],
       ratios: [],
       cpuRatios: [],
+      ...(baselineRun ? { baseline: { run: baselineRun, ratios: [], cpuRatios: [] } } : {}),
       cpuMicroseconds: 0,
       seconds: 0,
       requests: 0,
@@ -566,8 +597,8 @@ export async function benchHttp(): Promise<HttpBench> {
     await load(run.servers, run.calls, WARM_UP_SECONDS);
     return run;
   };
-  const prepare = async (httpCase: HttpCase, server: ServerProcess) =>
-    newRun(httpCase, [server], await httpCase.calls(server.origin));
+  const prepare = async (httpCase: HttpCase, server: ServerProcess, baselineRun?: Run) =>
+    newRun(httpCase, [server], await httpCase.calls(server.origin), baselineRun);
   const cpuOf = async (servers: readonly ServerProcess[]) =>
     (await Promise.all(servers.map((server) => server.cpuMicroseconds()))).reduce((a, b) => a + b);
   const measure = async (run: Run): Promise<Round> => {
@@ -595,9 +626,29 @@ export async function benchHttp(): Promise<HttpBench> {
     for (let round = 0; round < rounds; round += 1) {
       for (const run of appRuns) {
         const before = await measure(bare);
-        const after = await measure(run);
-        run.ratios.push(after.requestsPerSecond / before.requestsPerSecond);
-        run.cpuRatios.push(before.cpuPerRequest / after.cpuPerRequest);
+        const pair = async (side: Run) => {
+          const after = await measure(side);
+          side.ratios.push(after.requestsPerSecond / before.requestsPerSecond);
+          side.cpuRatios.push(before.cpuPerRequest / after.cpuPerRequest);
+          return after;
+        };
+        if (!run.baseline) {
+          await pair(run);
+          continue;
+        }
+        // Ours and the baseline in turn first, so that neither always runs nearer bare's run.
+        const { baseline } = run;
+        let ours: Round;
+        let theirs: Round;
+        if (round % 2 === 0) {
+          ours = await pair(run);
+          theirs = await pair(baseline.run);
+        } else {
+          theirs = await pair(baseline.run);
+          ours = await pair(run);
+        }
+        baseline.ratios.push(ours.requestsPerSecond / theirs.requestsPerSecond);
+        baseline.cpuRatios.push(theirs.cpuPerRequest / ours.cpuPerRequest);
       }
     }
   };
@@ -619,6 +670,16 @@ export async function benchHttp(): Promise<HttpBench> {
     cpuPerRequest: run.cpuMicroseconds / run.requests,
     redisRoundTrips: onRedis(run.app) ? run.redisRoundTrips / run.requests : undefined,
     redisCommands: onRedis(run.app) ? run.redisCommands / run.requests : undefined,
+    ...(run.baseline
+      ? {
+          baseline: {
+            figure: figureOf(run.baseline.run),
+            times: median(run.baseline.ratios),
+            spread: [Math.min(...run.baseline.ratios), Math.max(...run.baseline.ratios)],
+            cpuTimes: median(run.baseline.cpuRatios),
+          },
+        }
+      : {}),
   });
   const redisArgs = (app: BenchApp) => (redis && onRedis(app) ? [redis.url] : []);
   try {
@@ -632,9 +693,17 @@ export async function benchHttp(): Promise<HttpBench> {
       const picked = appCases.filter((c) => c.app === app && (!only || only.test(c.name)));
       if (picked.length === 0) continue;
       const server = await startServer(app, pinning, redisArgs(app));
+      let baselineServer: ServerProcess | undefined;
       try {
+        // The peers' cases are not the kit's: a baseline leaves them alone.
+        if (baseline && isKitApp(app)) {
+          baselineServer = await startServer(app, pinning, redisArgs(app), true);
+        }
         const appRuns: Run[] = [];
-        for (const httpCase of picked) appRuns.push(await prepare(httpCase, server));
+        for (const httpCase of picked) {
+          const baselineRun = baselineServer && (await prepare(httpCase, baselineServer));
+          appRuns.push(await prepare(httpCase, server, baselineRun));
+        }
         await pairedRounds(appRuns);
         runs.push(...appRuns);
         if (app !== 'bare' && FLOW_APPS.includes(app) && picked.some(isFlow)) {
@@ -642,8 +711,11 @@ export async function benchHttp(): Promise<HttpBench> {
         }
       } finally {
         await server.close();
+        await baselineServer?.close();
       }
     }
+    // A baseline does not run the scale-out: its instances beside ours on the one core would
+    // measure the crowding, and the redis app's cases above already compare the code.
     const scale: HttpFigure[] = [];
     if (redis && (!only || only.test('scale'))) {
       for (const instances of SCALE_INSTANCES) {

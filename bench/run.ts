@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { loadBaseline } from './baseline.js';
 import { clientBundleBytes, requestsPerFlashingMutation } from './client.bench.js';
 import { benchHttp, FLOW_NAMES, type HttpFigure } from './http.bench.js';
 import { memoryPer10kSessions } from './memory-store.bench.js';
@@ -19,7 +20,11 @@ const REDIS_BUDGET_RATIO = 0.75;
 const FLASH_BUDGET_RATIO = 0.9;
 
 const started = performance.now();
-const storage = await benchStorage();
+// BENCH_BASELINE: an earlier version of the kit, measured beside ours in the same rounds.
+const before = loadBaseline();
+const beforeName = before && `the baseline ${before.ref} (${before.commit.slice(0, 7)})`;
+if (before) console.log(`bench: against the baseline ${before.ref}: ${before.description}`);
+const storage = await benchStorage(before);
 const djangoName = storage.django
   ? `Django ${storage.django.django} (Python ${storage.django.python})`
   : 'Django (not found)';
@@ -47,7 +52,27 @@ console.table(
   }),
 );
 
-const http = await benchHttp();
+if (beforeName) {
+  console.log(
+    `\nStorage against ${beforeName}: the same cycle on its kit, bundled with this bench, in ` +
+      'this process, round by round (in turn first with ours); x baseline: the median of the ' +
+      'paired ratios of its CPU time to ours (above 1: faster now), their spread beside',
+  );
+  console.table(
+    storage.figures.map(({ name, cpuMicroseconds, baseline }) => ({
+      case: name,
+      'baseline CPU us': baseline?.cpuMicroseconds.toFixed(2) ?? '',
+      'CPU us': cpuMicroseconds.toFixed(2),
+      'x baseline (CPU)': baseline?.times.toFixed(3) ?? '',
+      spread: baseline
+        ? `${baseline.spread[0].toFixed(3)} to ${baseline.spread[1].toFixed(3)}`
+        : '',
+      'x baseline (wall)': baseline?.wallTimes.toFixed(3) ?? '',
+    })),
+  );
+}
+
+const http = await benchHttp(before);
 const flow = http.figures.filter((figure) => figure.name.startsWith('flash flow: '));
 const rows = (figures: readonly HttpFigure[]) =>
   figures.map((figure) => {
@@ -124,6 +149,33 @@ console.table(
     };
   }),
 );
+
+if (beforeName) {
+  console.log(
+    `\nHTTP against ${beforeName}: each case of the kit also on a server of its kit, in the ` +
+      'same rounds, after the same run of bare (in turn first with ours); ours x baseline: the ' +
+      'median of the rounds’ paired ratios of requests/s (above 1: faster now), their spread ' +
+      'beside; by CPU: its server CPU time per request over ours',
+  );
+  console.table(
+    http.figures.flatMap(({ name, ratio, cpuPerRequest, baseline }) =>
+      baseline
+        ? [
+            {
+              case: name,
+              'ours x bare': ratio.toFixed(3),
+              'baseline x bare': baseline.figure.ratio.toFixed(3),
+              'ours x baseline': baseline.times.toFixed(3),
+              spread: `${baseline.spread[0].toFixed(3)} to ${baseline.spread[1].toFixed(3)}`,
+              'by CPU': baseline.cpuTimes.toFixed(3),
+              'CPU us / request': cpuPerRequest.toFixed(1),
+              'baseline CPU us / request': baseline.figure.cpuPerRequest.toFixed(1),
+            },
+          ]
+        : [],
+    ),
+  );
+}
 
 console.log(
   '\nConcurrent saves on one session: 10 saves at once, then a show, 50 times (500 saved): ' +

@@ -14,13 +14,7 @@ import { positiveInteger } from '../../runtime/positive-integer.js';
 import type { Backend, Committed, OpenOptions, RotateOptions, Storage } from '../backend.js';
 import { applyChange } from '../delivery-rule.js';
 import { type DecodedMessages, decodeMessages, encodeMessages } from '../message-codec.js';
-import {
-  assertLeaseFor,
-  type HandOut,
-  type HeldLease,
-  type Lease,
-  type StoreChange,
-} from '../message-store.js';
+import { assertLeaseFor, type HeldLease, type Lease, type StoreChange } from '../message-store.js';
 import { type CookieOptions, CookieWriter } from './cookie-writer.js';
 
 /** The default budget for the cookie's value, in bytes (Django's limit). */
