@@ -1,4 +1,4 @@
-import { type Signer, signedLength } from './signer.js';
+import { KnownValues, type Signer, signedLength } from './signer.js';
 
 /** How long a signed cookie value is accepted by default: 14 days, as Django's sessions. */
 export const DEFAULT_MAX_AGE_SECONDS = 14 * 24 * 60 * 60;
@@ -26,26 +26,40 @@ export interface TimestampedValue {
 export class TimestampSigner {
   readonly #signer: Signer;
   readonly #maxAgeMs: number;
+  // Values known valid, read (a session cookie comes back with every request of its browser):
+  // the next read of one skips the HMAC and the parse, and checks its age alone.
+  readonly #known: KnownValues<TimestampedValue> | undefined;
 
-  constructor(signer: Signer, maxAgeSeconds: number) {
+  constructor(signer: Signer, maxAgeSeconds: number, options: { remember?: number } = {}) {
     this.#signer = signer;
     this.#maxAgeMs = maxAgeSeconds * 1000;
+    const remember = options.remember ?? 0;
+    this.#known = remember > 0 ? new KnownValues(remember) : undefined;
   }
 
   /** The length of `value` once signed at `now`. */
   signedLength(value: string, now: number = Date.now()): number {
-    return signedLength(`${value}.${Math.floor(now / 1000).toString(36)}`);
+    // Base-36 seconds take 6 digits from 1971 to 2038, then 7.
+    const digits = now < 36 ** 6 * 1000 ? 6 : 7;
+    return signedLength(value) + 1 + digits;
   }
 
   /** `value` with its issue time (`now`), signed. */
   sign(value: string, now: number = Date.now()): string {
-    return this.#signer.sign(`${value}.${Math.floor(now / 1000).toString(36)}`);
+    const seconds = Math.floor(now / 1000);
+    const signed = this.#signer.sign(`${value}.${seconds.toString(36)}`);
+    if (this.#known) this.#remember(signed, { value, issuedAt: seconds * 1000 });
+    return signed;
   }
 
   /** The value `signed` carries if it is ours and not too old at `now`; else undefined. */
   unsign(signed: string, now: number = Date.now()): TimestampedValue | undefined {
+    const known = this.#known?.get(signed);
+    if (known !== undefined) return this.isYoung(known.issuedAt, now) ? known : undefined;
     const body = this.#signer.unsign(signed);
-    return body === undefined ? undefined : this.read(body, now);
+    const read = body === undefined ? undefined : this.read(body, now);
+    if (read !== undefined) this.#remember(signed, read);
+    return read;
   }
 
   /**
@@ -55,22 +69,25 @@ export class TimestampSigner {
   read(body: string, now: number = Date.now()): TimestampedValue | undefined {
     const dot = body.lastIndexOf('.');
     if (dot < 0) return { value: body, issuedAt: undefined };
-    const issuedAt = Number.parseInt(body.slice(dot + 1), 36) * 1000;
-    // Written so that an issue time that does not parse (NaN) is refused too. A time ahead of
-    // `now` (another instance's clock runs ahead) is accepted.
-    if (!(now - issuedAt < this.#maxAgeMs)) return undefined;
-    return { value: body.slice(0, dot), issuedAt };
+    const read = {
+      value: body.slice(0, dot),
+      issuedAt: Number.parseInt(body.slice(dot + 1), 36) * 1000,
+    };
+    return this.isYoung(read.issuedAt, now) ? read : undefined;
   }
 
   /**
-   * Whether `signed`, a value this signer signed or verified before (remembered with what it
-   * holds), is still young enough at `now`: read from its issue time, with no HMAC.
+   * Whether a value issued at `issuedAt` (undefined: an untimed value of an older version) is
+   * still accepted at `now`. An issue time that did not parse (NaN) is not; one ahead of `now`
+   * (another instance's clock runs ahead) is.
    */
-  isFresh(signed: string, now: number = Date.now()): boolean {
-    const end = signed.lastIndexOf('.');
-    const start = signed.lastIndexOf('.', end - 1);
-    if (start < 0) return true; // an untimed value of an older version
-    return now - Number.parseInt(signed.slice(start + 1, end), 36) * 1000 < this.#maxAgeMs;
+  isYoung(issuedAt: number | undefined, now: number = Date.now()): boolean {
+    return issuedAt === undefined || now - issuedAt < this.#maxAgeMs;
+  }
+
+  // Remembered up to a length, which bounds the memory they take (a session cookie is 73).
+  #remember(signed: string, read: TimestampedValue): void {
+    if (signed.length <= REMEMBERED_LENGTH) this.#known?.set(signed, read);
   }
 
   /** Whether a value issued at `issuedAt` has lived half its age at `now`: time to sign it anew. */
@@ -78,3 +95,5 @@ export class TimestampSigner {
     return issuedAt === undefined || now - issuedAt >= this.#maxAgeMs / 2;
   }
 }
+
+const REMEMBERED_LENGTH = 128;

@@ -20,8 +20,10 @@ export function fromUtf8(bytes: Uint8Array): string {
 export function utf8Length(text: string, most = Number.POSITIVE_INFINITY): number {
   // One byte per unit to start with, so ASCII costs one comparison.
   let bytes = text.length;
-  for (let i = 0; i < text.length && bytes <= most; i += 1) {
+  const length = text.length;
+  for (let i = 0; i < length; i += 1) {
     if (text.charCodeAt(i) < 0x80) continue;
+    if (bytes > most) break;
     const size = codePointBytes(text, i);
     bytes += size === 4 ? 2 : size - 1;
     if (size === 4) i += 1; // a pair: two units, four bytes

@@ -28,8 +28,10 @@ export type WeighedMessage = Pick<
  * `MAX_MESSAGE_BYTES`. Past `most`, it stops counting: the answer is then only known to be more.
  */
 export function messageWeight(message: WeighedMessage, most = Number.POSITIVE_INFINITY): number {
-  const { key, translation, action } = message;
-  let weight = utf8Length(message.message, most) + utf8Length(message.extraTags, most);
+  const { key, translation, action, extraTags } = message;
+  let weight = utf8Length(message.message, most);
+  // Most messages have no extra tags: no call for them.
+  if (extraTags !== '') weight += utf8Length(extraTags, most);
   if (key !== undefined) weight += utf8Length(key, most);
   if (translation !== undefined && weight <= most) {
     weight += translationWeight(translation, most - weight);

@@ -84,6 +84,11 @@ export function applyChange(
     }
   }
 
+  // The commonest take, by a client that does not acknowledge, of a key no one leases: all of it.
+  if (handOut === 'take' && !lease && !leases) {
+    removed.push(...messages);
+    return { messages: [], leases: undefined, handedOut: [...messages], removed, trimmed };
+  }
   const handedOut: StoredMessage[] = [];
   if (handOut !== 'none' && messages.length > 0) {
     const renewed = lease && { holder: lease.holder, until: now + lease.ms };

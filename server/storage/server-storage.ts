@@ -60,8 +60,8 @@ export class ServerSessions {
     this.store = options.store ?? processMemoryStore();
     const cookie = options.cookie ?? {};
     const maxAge = positiveInteger(cookie.maxAge ?? DEFAULT_MAX_AGE_SECONDS, "the cookie's maxAge");
-    const signer = new Signer(options.secret, 'trpc-messages.session', { remember: 10_000 });
-    this.#signer = new TimestampSigner(signer, maxAge);
+    const signer = new Signer(options.secret, 'trpc-messages.session');
+    this.#signer = new TimestampSigner(signer, maxAge, { remember: 10_000 });
     this.#writer = new CookieWriter({ ...cookie, maxAge }, 'messages_session');
     this.retirement = { ttlMs: maxAge * 1000, forwardMs: ROTATION_FORWARD_MS };
   }

@@ -5,3 +5,8 @@ export {
   assertMessages,
   type ExpectedMessage,
 } from './assert-messages.js';
+export {
+  messageStoreContract,
+  type StoreCheck,
+  type StoreContractOptions,
+} from './message-store-contract.js';

@@ -53,6 +53,12 @@ const MAX_INFLATED_BYTES = 262_144;
 // at worst, for values of the largest maxBytes).
 const REMEMBERED_VALUES = 256;
 
+/** A value read or written before, with what it holds and when it was signed. */
+interface Remembered {
+  readonly state: DecodedMessages;
+  readonly issuedAt: number | undefined;
+}
+
 /** The cookie codec and signer shared by every request of one cookie storage. */
 export class CookieFormat {
   readonly writer: CookieWriter;
@@ -60,7 +66,7 @@ export class CookieFormat {
   readonly #signer: TimestampSigner;
   // The values this process wrote or read come back with the browser's next requests:
   // remembered with what they hold, they are neither verified nor decoded again.
-  readonly #known = new KnownValues<DecodedMessages>(REMEMBERED_VALUES);
+  readonly #known = new KnownValues<Remembered>(REMEMBERED_VALUES);
 
   constructor(options: CookieStorageOptions) {
     this.writer = new CookieWriter(options.cookie ?? {}, 'messages');
@@ -102,9 +108,11 @@ export class CookieFormat {
   decode(value: string): DecodedMessages | undefined {
     if (value.length > MAX_INCOMING_BYTES) return undefined;
     const known = this.#known.get(value);
-    if (known !== undefined) return this.#signer.isFresh(value) ? known : undefined;
-    const read = this.#read(value);
-    if (read !== undefined) this.#known.set(value, freeze(read));
+    if (known !== undefined) return this.#signer.isYoung(known.issuedAt) ? known.state : undefined;
+    const signed = this.#signer.unsign(value);
+    const read = signed && this.#read(signed.value);
+    if (read !== undefined)
+      this.#known.set(value, { state: freeze(read), issuedAt: signed?.issuedAt });
     return read;
   }
 
@@ -114,12 +122,13 @@ export class CookieFormat {
    * back exactly (see `readsBack`): that value's reader decodes it.
    */
   remember(value: string, state: DecodedMessages): void {
-    if (readsBack(state)) this.#known.set(value, freeze(state));
+    // Signed just now (to the second, which is all a value tells of its time).
+    const issuedAt = Math.floor(Date.now() / 1000) * 1000;
+    if (readsBack(state)) this.#known.set(value, { state: freeze(state), issuedAt });
   }
 
-  #read(value: string): DecodedMessages | undefined {
-    const body = this.#signer.unsign(value)?.value;
-    if (body === undefined) return undefined;
+  /** The messages a verified body holds: its format letter, then base64url. */
+  #read(body: string): DecodedMessages | undefined {
     try {
       // Signed here, so base64url of UTF-8 JSON: read without checking either again.
       if (body[0] === JSON_FORMAT) {

@@ -157,10 +157,14 @@ export class MemoryStore implements MessageStore {
     entry.messages = step.messages;
     entry.leases = step.leases;
     if (added.length > 0) entry.expiresAt = now + this.#ttlMs;
-    this.#resize(entry, sizeOf(added) - sizeOf(step.removed));
     if (step.trimmed.length > 0) this.#drop(key, step.trimmed, 'overflow');
-    if (entry.messages.length === 0) this.#remove(key, entry);
-    else if (added.length > 0) this.#evictBeyondBounds(key);
+    if (entry.messages.length === 0) {
+      // The whole entry goes, what it weighed with it: nothing to weigh one by one.
+      this.#remove(key, entry);
+    } else {
+      this.#resize(entry, sizeOf(added) - sizeOf(step.removed));
+      if (added.length > 0) this.#evictBeyondBounds(key);
+    }
     // Messages handed out as they are added are on their way already: no news to watchers.
     if (added.length > 0 && handOut === 'none') {
       for (const listener of [...(this.#watchers.get(key) ?? [])]) listener(lease?.holder);
