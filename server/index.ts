@@ -49,13 +49,22 @@ export {
   StreamedCookieError,
 } from './storage/cookie/cookie-storage.js';
 export type { CookieOptions } from './storage/cookie/cookie-writer.js';
+export {
+  type Applied,
+  applyChange,
+  type KeyState,
+  TAKE_HOLDER_PREFIX,
+} from './storage/delivery-rule.js';
 export { type FallbackStorageOptions, fallbackStorage } from './storage/fallback-storage.js';
-export type {
-  HandOut,
-  HeldLease,
-  Lease,
-  MessageStore,
-  StoreChange,
+export {
+  type HandOut,
+  type HeldLease,
+  KEY_RETIRED,
+  type Lease,
+  type MessageStore,
+  RetiredKeyError,
+  type Retirement,
+  type StoreChange,
 } from './storage/message-store.js';
 export { type ServerStorageOptions, serverStorage } from './storage/server-storage.js';
 export {
