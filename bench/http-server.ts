@@ -15,9 +15,12 @@ import {
   MemoryStore,
   type NodeRequestOptions,
   RedisStore,
-  type Storage,
   serverStorage,
 } from '../server/index.js';
+
+// A storage of the kit, named by what makes one: the bench imports no type by name, so a
+// baseline of any version (BENCH_BASELINE) bundles with it.
+type KitStorage = ReturnType<typeof serverStorage>;
 
 /** The apps compared: without trpc-messages, and with each storage (server: on a memory store). */
 export type HttpApp = 'bare' | 'server' | 'cookie' | 'redis';
@@ -44,7 +47,7 @@ function bareServer() {
 let dropped = 0;
 
 /** The same app as a user of trpc-messages writes it, keeping messages in `storage`. */
-function messagesServer(storage: Storage) {
+function messagesServer(storage: KitStorage) {
   const messages = createMessages({
     storage,
     onDrop: (event) => (dropped += event.messages.length),

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import sirv from 'sirv';
-import type { Secret, Storage } from 'trpc-messages/server';
+import type { MessageStorage, Secret } from 'trpc-messages/server';
 import { createDemoApi } from './api/router.js';
 import { demoSecret } from './secret.js';
 
@@ -20,7 +20,7 @@ export interface DemoOptions {
   /** Where the built page is (default: demo/dist, where `npm start` builds it). */
   readonly pageDir?: string;
   /** Where messages are kept (default: the embedded memory store). */
-  readonly storage?: Storage;
+  readonly storage?: MessageStorage;
   /** What signs the session cookie and the Undo actions (default: the kit's, MESSAGES_SECRET). */
   readonly secret?: Secret;
 }
@@ -91,7 +91,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
  * The storage the command line asks for: Redis when REDIS_URL is set (its session cookie signed
  * with `secret`), else the embedded default.
  */
-async function storageFromEnvironment(secret: Secret): Promise<Storage | undefined> {
+async function storageFromEnvironment(secret: Secret): Promise<MessageStorage | undefined> {
   const url = process.env.REDIS_URL;
   if (!url) return undefined;
   const { Redis } = await import('ioredis');

@@ -37,6 +37,7 @@ export {
 export {
   type Backend,
   type Committed,
+  type MessageStorage,
   type OpenOptions,
   type Recipient,
   recipientKey,

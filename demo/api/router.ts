@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { initTRPC } from '@trpc/server';
 import { DEBUG, type Translation } from 'trpc-messages';
-import { createMessages, type Secret, type Storage } from 'trpc-messages/server';
+import { createMessages, type MessageStorage, type Secret } from 'trpc-messages/server';
 import { z } from 'zod';
 import { t } from '../catalog.js';
 import { NOTICE, tags } from '../tags.js';
@@ -17,7 +17,7 @@ const UNDO_MS = 15_000;
 /** How the demo's API keeps and signs its messages. */
 export interface DemoApiOptions {
   /** Where messages are kept (default: the embedded memory store). */
-  readonly storage?: Storage;
+  readonly storage?: MessageStorage;
   /** What signs the session cookie and the Undo actions (default: the kit's, MESSAGES_SECRET). */
   readonly secret?: Secret;
 }

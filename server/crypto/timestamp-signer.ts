@@ -1,4 +1,5 @@
-import { KnownValues, type Signer, signedLength } from './signer.js';
+import { KnownValues } from './known-values.js';
+import { type Signer, signedLength } from './signer.js';
 
 /** How long a signed cookie value is accepted by default: 14 days, as Django's sessions. */
 export const DEFAULT_MAX_AGE_SECONDS = 14 * 24 * 60 * 60;

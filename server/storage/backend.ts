@@ -86,7 +86,7 @@ export interface OpenOptions {
 }
 
 /** A configured way to keep messages; opens a backend for each request. */
-export interface Storage {
+export interface MessageStorage {
   open(exchange: CookieExchange, options?: OpenOptions): Backend;
   /** The server store, where messages can be sent from outside a request (none for cookies). */
   readonly store?: MessageStore;
@@ -96,3 +96,8 @@ export interface Storage {
    */
   readonly keepsInCookie?: boolean;
 }
+
+/**
+ * @deprecated Renamed `MessageStorage` (it shadowed the DOM's `Storage`); this name goes in 1.0.
+ */
+export type Storage = MessageStorage;

@@ -3,14 +3,16 @@ import { logError } from '../reports/log-error.js';
 import type {
   Backend,
   Committed,
+  MessageStorage,
   OpenOptions,
   Recipient,
   RotateOptions,
-  Storage,
 } from './backend.js';
-import { CookieBackend, CookieFormat, type CookieStorageOptions } from './cookie/cookie-storage.js';
+import { CookieBackend } from './cookie/cookie-backend.js';
+import { CookieFormat, type CookieStorageOptions } from './cookie/cookie-format.js';
 import type { StoreChange } from './message-store.js';
-import { ServerBackend, ServerSessions, type ServerStorageOptions } from './server-storage.js';
+import { ServerBackend } from './server-backend.js';
+import { ServerSessions, type ServerStorageOptions } from './server-sessions.js';
 
 /** Settings of the fallback storage: the cookie's and the server store's. */
 export interface FallbackStorageOptions {
@@ -91,7 +93,7 @@ export class FallbackBackend implements Backend {
  * I/O for most requests, no limit on size. The store is read only by browsers it gave a session
  * to (when the cookie overflowed, or on a streamed response).
  */
-export function fallbackStorage(options: FallbackStorageOptions = {}): Storage {
+export function fallbackStorage(options: FallbackStorageOptions = {}): MessageStorage {
   const format = new CookieFormat({ ...options.cookie, secret: options.secret });
   const sessions = new ServerSessions({ ...options.server, secret: options.secret });
   return {

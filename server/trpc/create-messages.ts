@@ -5,7 +5,7 @@ import { type Secret, Signer } from '../crypto/signer.js';
 import { DEFAULT_LEASE_MS, type MessagesOptions } from '../messages/messages.js';
 import { type RecipientMessages, sendTo } from '../messages/send-to.js';
 import { positiveInteger } from '../runtime/positive-integer.js';
-import type { Recipient, Storage } from '../storage/backend.js';
+import type { MessageStorage, Recipient } from '../storage/backend.js';
 import type { DropEvent } from '../storage/message-store.js';
 import { serverStorage } from '../storage/server-storage.js';
 import { processMemoryStore } from '../stores/memory/memory-store.js';
@@ -20,7 +20,7 @@ import { wrapResponseMeta } from './response-meta.js';
 /** Settings of the messages framework for an app. */
 export interface CreateMessagesOptions<Tags extends TagMap> {
   /** Where messages are kept (default `serverStorage()`: memory store + session cookie). */
-  readonly storage?: Storage;
+  readonly storage?: MessageStorage;
   /** The default minimum level stored (default INFO); a request can change its own. */
   readonly level?: number;
   /** The app's tag map (`defineTags`), for custom levels and renamed tags. */

@@ -8,7 +8,7 @@ import type { ResponseExchange } from '../http/response-exchange.js';
 import { MessageInputError } from '../messages/message-input-error.js';
 import { Messages, type MessagesOptions } from '../messages/messages.js';
 import { inProduction } from '../runtime/environment.js';
-import type { Storage } from '../storage/backend.js';
+import type { MessageStorage } from '../storage/backend.js';
 import { announceInline } from './inline-delivery.js';
 import type { Reporter } from './reporter.js';
 import { requestStates } from './request-state.js';
@@ -50,7 +50,7 @@ export interface RequestMessagesOptions {
 
 /** What `fromRequest` needs of its kit. */
 export interface RequestMessagesSetup<Tags extends TagMap> {
-  readonly storage: Storage;
+  readonly storage: MessageStorage;
   readonly messageOptions: MessagesOptions<Tags>;
   readonly reporter: Reporter;
   /** How long messages handed to a tab are leased to it, in ms. */

@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { DEFAULT_LEVELS } from '../../shared/levels.js';
 import type { Message } from '../../shared/message.js';
 import type { TagMap } from '../../shared/tags.js';
-import type { Storage } from '../storage/backend.js';
+import type { MessageStorage } from '../storage/backend.js';
 import { liveSignals } from './live.js';
 import { type MessagesContext, MISSING_MESSAGES } from './messages-context.js';
 import type { Persistence } from './persist.js';
@@ -10,7 +10,7 @@ import type { Reporter } from './reporter.js';
 
 /** What the `messages` router needs of its kit. */
 export interface MessagesRouterSetup<Tags extends TagMap> {
-  readonly storage: Storage;
+  readonly storage: MessageStorage;
   readonly persistence: Persistence<Tags>;
   readonly reporter: Reporter;
   readonly leaseMs: number;

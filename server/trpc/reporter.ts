@@ -2,7 +2,7 @@ import { MissingSecretError } from '../crypto/signer.js';
 import { DropSummary, logDrops } from '../reports/drop-summary.js';
 import { logError } from '../reports/log-error.js';
 import { inProduction } from '../runtime/environment.js';
-import { StreamedCookieError } from '../storage/cookie/cookie-storage.js';
+import { StreamedCookieError } from '../storage/cookie/cookie-backend.js';
 import type { DropEvent, MessageStore } from '../storage/message-store.js';
 
 /** Where a failure of messages work happened: the procedure's path, when there is one. */

@@ -1,13 +1,13 @@
 import { initTRPC } from '@trpc/server';
 import { type FetchCreateContextFnOptions, fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { createMessages, type Storage } from 'trpc-messages/server';
+import { createMessages, type MessageStorage } from 'trpc-messages/server';
 import { z } from 'zod';
 
 /**
  * The app every runtime serves, written once as a user would for Bun, Deno or a worker: tRPC's
  * fetch adapter and the messages kit over `storage`, as a `fetch(request) => Response` handler.
  */
-export function createFetchApp(storage: Storage) {
+export function createFetchApp(storage: MessageStorage) {
   const messages = createMessages({ storage });
   const createContext = (opts: FetchCreateContextFnOptions) => ({
     messages: messages.fromRequest(opts),

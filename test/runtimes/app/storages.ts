@@ -1,8 +1,8 @@
 import {
   cookieStorage,
   fallbackStorage,
+  type MessageStorage,
   type Secret,
-  type Storage,
   serverStorage,
 } from 'trpc-messages/server';
 
@@ -19,7 +19,7 @@ export type StorageName = (typeof portableStorages)[number] | 'redis';
 export function portableStorage(
   name: (typeof portableStorages)[number],
   secret: Secret | undefined,
-): Storage {
+): MessageStorage {
   const options = secret === undefined ? {} : { secret };
   if (name === 'cookie') return cookieStorage(options);
   if (name === 'fallback') return fallbackStorage(options);

@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NodeHmacKey } from '../../../server/crypto/hmac.js';
-import { KnownValues, resolveSecrets, Signer } from '../../../server/crypto/signer.js';
+import { KnownValues } from '../../../server/crypto/known-values.js';
+import { resolveSecrets, Signer } from '../../../server/crypto/signer.js';
 
 const SECRET = 's'.repeat(32);
 const SALT = 'test.salt';

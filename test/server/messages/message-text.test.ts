@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { Signer } from '../../../server/crypto/signer.js';
 import type { Messages } from '../../../server/messages/messages.js';
-import type { Storage } from '../../../server/storage/backend.js';
+import type { MessageStorage } from '../../../server/storage/backend.js';
 import { cookieStorage } from '../../../server/storage/cookie/cookie-storage.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
 import { MemoryStore } from '../../../server/stores/memory/memory-store.js';
@@ -34,7 +34,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function browser(storage: Storage) {
+function browser(storage: MessageStorage) {
   const client = new Browser(storage, { catalog: t, signAction });
   return <T>(work: (messages: Messages) => T | Promise<T>) => client.request(work);
 }

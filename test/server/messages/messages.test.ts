@@ -12,7 +12,7 @@ import {
   Messages,
   type MessagesOptions,
 } from '../../../server/messages/messages.js';
-import type { Backend, Storage } from '../../../server/storage/backend.js';
+import type { Backend, MessageStorage } from '../../../server/storage/backend.js';
 import { cookieStorage } from '../../../server/storage/cookie/cookie-storage.js';
 import type { StoreChange } from '../../../server/storage/message-store.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
@@ -45,16 +45,16 @@ afterEach(() => {
 });
 
 /** A browser's successive requests against `storage`, as a function. */
-function browser(storage: Storage, options?: MessagesOptions) {
+function browser(storage: MessageStorage, options?: MessagesOptions) {
   const client = new Browser(storage, options);
   return <T>(work: (messages: Messages) => T | Promise<T>) => client.request(work);
 }
 
 /** `inner` with each backend's commit done by `commit`, which may break or hold it. */
 function withCommit(
-  inner: Storage,
+  inner: MessageStorage,
   commit: (change: StoreChange, backend: Backend) => ReturnType<Backend['commit']>,
-): Storage {
+): MessageStorage {
   return {
     open(exchange) {
       const backend = inner.open(exchange);

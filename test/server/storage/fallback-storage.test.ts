@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parseSetCookie } from 'cookie';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CookieFormat } from '../../../server/storage/cookie/cookie-storage.js';
+import { CookieFormat } from '../../../server/storage/cookie/cookie-format.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
 import { Browser } from '../../fixtures/request.js';
 import { sessionIdOf } from '../../fixtures/session-cookie.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Storage } from '../../../server/storage/backend.js';
+import type { MessageStorage } from '../../../server/storage/backend.js';
 import { cookieStorage } from '../../../server/storage/cookie/cookie-storage.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
 import type { MessageStore } from '../../../server/storage/message-store.js';
@@ -48,7 +48,7 @@ async function yieldTurns(turns: number): Promise<void> {
 }
 
 /** A browser holding a copy of `other`'s session cookie. */
-function copyOf(storage: Storage, other: Browser): Browser {
+function copyOf(storage: MessageStorage, other: Browser): Browser {
   const copy = new Browser(storage);
   copy.jar.set(SESSION_COOKIE, other.jar.get(SESSION_COOKIE) ?? '');
   return copy;

@@ -1,6 +1,6 @@
 import type { ResponseMeta } from '@trpc/server/http';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Storage } from '../../../server/storage/backend.js';
+import type { MessageStorage } from '../../../server/storage/backend.js';
 import { cookieStorage } from '../../../server/storage/cookie/cookie-storage.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
 import { texts } from '../../fixtures/texts.js';
@@ -15,11 +15,15 @@ const secret = 'adapters-test-secret-0123456789abcdef';
 
 /** The two ways to keep messages, each with the name of the cookie it sets. */
 const storages = [
-  { kind: 'cookie storage', cookie: 'messages', make: (): Storage => cookieStorage({ secret }) },
+  {
+    kind: 'cookie storage',
+    cookie: 'messages',
+    make: (): MessageStorage => cookieStorage({ secret }),
+  },
   {
     kind: 'server storage',
     cookie: 'messages_session',
-    make: (): Storage => serverStorage({ secret }),
+    make: (): MessageStorage => serverStorage({ secret }),
   },
 ] as const;
 

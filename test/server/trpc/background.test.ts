@@ -1,6 +1,6 @@
 import { TRPCClientError } from '@trpc/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Storage } from '../../../server/storage/backend.js';
+import type { MessageStorage } from '../../../server/storage/backend.js';
 import { cookieStorage } from '../../../server/storage/cookie/cookie-storage.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
@@ -225,7 +225,7 @@ describe('the rules of a request apply', () => {
 });
 
 describe('where messages cannot be sent from outside a request', () => {
-  const cookies = (): Storage => cookieStorage({ secret });
+  const cookies = (): MessageStorage => cookieStorage({ secret });
 
   it('throws, with cookieStorage, an error that names the storages that can', async () => {
     const { app } = await serve({ storage: cookies() });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { Signer } from '../../../server/crypto/signer.js';
 import { createCookieExchange } from '../../../server/http/cookie-exchange.js';
 import { Messages } from '../../../server/messages/messages.js';
-import type { Storage } from '../../../server/storage/backend.js';
+import type { MessageStorage } from '../../../server/storage/backend.js';
 import { cookieStorage } from '../../../server/storage/cookie/cookie-storage.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
 import type { MessageStore } from '../../../server/storage/message-store.js';
@@ -241,7 +241,7 @@ describe('addMessage', () => {
 
 describe('bad cookies over HTTP', () => {
   /** A browser whose messages cookie `name` holds `value`, consuming through a plain GET. */
-  async function consumeWith(storage: Storage, name: string, value: string) {
+  async function consumeWith(storage: MessageStorage, name: string, value: string) {
     const app = await serve({ storage });
     const visitor = createRecordingBrowser(app.url);
     visitor.jar.set(name, value);
@@ -250,7 +250,7 @@ describe('bad cookies over HTTP', () => {
   }
 
   /** A real, signed messages cookie holding one message, from a first browser. */
-  async function realCookie(storage: Storage, name: string): Promise<string> {
+  async function realCookie(storage: MessageStorage, name: string): Promise<string> {
     const app = await serve({ storage });
     const { client, jar } = createRecordingBrowser(app.url);
     await client.add.mutate({ text: 'Genuine.' });

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { recipientKey, type Storage } from '../../../server/storage/backend.js';
+import { type MessageStorage, recipientKey } from '../../../server/storage/backend.js';
 import { cookieStorage } from '../../../server/storage/cookie/cookie-storage.js';
 import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
@@ -32,7 +32,7 @@ afterEach(async () => {
 });
 
 /** The storages that lease and take acknowledgements, by name. */
-const storages: { name: string; make: () => Storage }[] = [
+const storages: { name: string; make: () => MessageStorage }[] = [
   { name: 'serverStorage', make: () => serverStorage({ secret, store: new MemoryStore() }) },
   { name: 'fallbackStorage', make: () => fallbackStorage({ secret }) },
   { name: 'cookieStorage', make: () => cookieStorage({ secret }) },

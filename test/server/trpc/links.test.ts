@@ -1,6 +1,6 @@
 import { createTRPCClient, TRPCClientError, unstable_localLink } from '@trpc/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Storage } from '../../../server/storage/backend.js';
+import type { MessageStorage } from '../../../server/storage/backend.js';
 import {
   cookieStorage,
   StreamedCookieError,
@@ -25,7 +25,7 @@ const secret = 'x'.repeat(32);
 
 /** The storages under test, by the name a test title uses. */
 type StorageName = 'serverStorage' | 'fallbackStorage' | 'cookieStorage';
-const storages: Record<StorageName, () => Storage | undefined> = {
+const storages: Record<StorageName, () => MessageStorage | undefined> = {
   // The kit's default: serverStorage() with no secret (one dev warning per process).
   serverStorage: () => undefined,
   fallbackStorage: () => fallbackStorage({ secret }),

@@ -9,10 +9,10 @@ import {
   createCookieExchange,
 } from '../../../../server/http/cookie-exchange.js';
 import { Messages } from '../../../../server/messages/messages.js';
-import type { Storage } from '../../../../server/storage/backend.js';
+import type { MessageStorage } from '../../../../server/storage/backend.js';
+import { CookieBackend } from '../../../../server/storage/cookie/cookie-backend.js';
+import { CookieFormat } from '../../../../server/storage/cookie/cookie-format.js';
 import {
-  CookieBackend,
-  CookieFormat,
   cookieStorage,
   StreamedCookieError,
 } from '../../../../server/storage/cookie/cookie-storage.js';
@@ -58,7 +58,7 @@ const jsonBody = (json: string) => `j${Buffer.from(json).toString('base64url')}`
 const deflatedBody = (data: string | Buffer) => `z${deflateRawSync(data).toString('base64url')}`;
 
 /** A request whose messages cookie holds exactly `value`, however unsafe, bypassing header parsing. */
-function rawRequest(storage: Storage, value: string) {
+function rawRequest(storage: MessageStorage, value: string) {
   const outgoing = new Map<string, string>();
   const exchange: CookieExchange = {
     secure: false,
@@ -87,14 +87,14 @@ const ASCII = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 const MULTIBYTE = [...'日本語の文字列ÄÖÜßéèàçñ€😀👍🏽🎉✓→ひらがなカタカナ한국어'];
 
 /** A browser for `target` that starts with the messages cookie `from` holds. */
-function sameCookies(target: Storage, from: Browser): Browser {
+function sameCookies(target: MessageStorage, from: Browser): Browser {
   const next = new Browser(target);
   const value = from.jar.get('messages');
   if (value !== undefined) next.jar.set('messages', value);
   return next;
 }
 
-let storage: Storage;
+let storage: MessageStorage;
 let browser: Browser;
 
 beforeEach(() => {
@@ -794,7 +794,7 @@ describe('extra tags', () => {
 
 describe('cookie attributes', () => {
   /** The Set-Cookie header of a request over http or https that adds a message. */
-  async function setCookieOf(target: Storage, secure = false) {
+  async function setCookieOf(target: MessageStorage, secure = false) {
     const exchange = createCookieExchange(undefined, { secure });
     const messages = new Messages(target.open(exchange));
     messages.success('hi');
