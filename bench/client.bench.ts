@@ -7,9 +7,9 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { build } from 'esbuild';
 import { GlobalWindow } from 'happy-dom';
-import { mutationSettled } from '../client/consume-triggers.js';
-import { messagesFor } from '../client/messages-for.js';
-import { messagesLink } from '../client/messages-link.js';
+import { mutationSettled } from '../client/core/consume-triggers.js';
+import { messagesFor } from '../client/trpc/messages-for.js';
+import { messagesLink } from '../client/trpc/messages-link.js';
 import { createDemoApi, type DemoRouter } from '../demo/api/router.js';
 
 /** What the kit's client code weighs: the whole, and each source file's share. */

@@ -1,20 +1,24 @@
 export * from '../shared/index.js';
-export { mutationSettled, reconnected, windowFocused } from './consume-triggers.js';
+export { mutationSettled, reconnected, windowFocused } from './core/consume-triggers.js';
 export {
   type ConsumeTrigger,
   MessageConsumer,
   type MessageConsumerOptions,
   type MessagesClient,
   type Receive,
-} from './message-consumer.js';
-export { type ListedMessage, MessageList } from './message-list.js';
-export { type ClientMessages, messagesFor } from './messages-for.js';
-export { messagesLink, type WrappedLinkOptions } from './messages-link.js';
+} from './core/message-consumer.js';
+export { type ListedMessage, MessageList } from './core/message-list.js';
+export {
+  type UseMessagesOptions,
+  type UseMessagesResult,
+  useMessages,
+} from './react/use-messages.js';
 export {
   DEFAULT_DURATIONS,
   Toaster,
   type ToasterProps,
   type ToastKind,
   toastKind,
-} from './toaster.js';
-export { type UseMessagesOptions, type UseMessagesResult, useMessages } from './use-messages.js';
+} from './toaster/toaster.js';
+export { type ClientMessages, messagesFor } from './trpc/messages-for.js';
+export { messagesLink, type WrappedLinkOptions } from './trpc/messages-link.js';

@@ -1,7 +1,7 @@
 'use client';
 
-import { pageMessages } from '../client/page-messages.js';
-import { useIsomorphicLayoutEffect } from '../client/use-messages.js';
+import { pageMessages } from '../client/core/page-messages.js';
+import { useIsomorphicLayoutEffect } from '../client/react/use-messages.js';
 import type { Message } from '../shared/message.js';
 
 /** Props of `<PaintedMessages />`: what the server took for this page (see `takePageMessages`). */

@@ -1,10 +1,10 @@
-import '../fixtures/dom.js';
+import '../../fixtures/dom.js';
 import { act, cleanup } from '@testing-library/react';
 import { toast } from 'sonner';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineTranslations, translator } from '../../shared/catalog.js';
-import { catalog, startToastAppForFile } from '../fixtures/toast-app.js';
-import { renderToaster, toastElements, toastWith } from '../fixtures/toaster-page.js';
+import { defineTranslations, translator } from '../../../shared/catalog.js';
+import { catalog, startToastAppForFile } from '../../fixtures/toast-app.js';
+import { renderToaster, toastElements, toastWith } from '../../fixtures/toaster-page.js';
 
 const server = startToastAppForFile();
 afterEach(() => {

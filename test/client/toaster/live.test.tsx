@@ -1,12 +1,12 @@
-import '../fixtures/dom.js';
+import '../../fixtures/dom.js';
 import { act, cleanup, waitFor } from '@testing-library/react';
 import { toast } from 'sonner';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Toaster } from '../../client/toaster.js';
-import { recipientKey } from '../../server/storage/backend.js';
-import { fallbackStorage } from '../../server/storage/fallback-storage.js';
-import { serverStorage } from '../../server/storage/server-storage.js';
-import { ControlledStore } from '../fixtures/controlled-store.js';
+import { Toaster } from '../../../client/toaster/toaster.js';
+import { recipientKey } from '../../../server/storage/backend.js';
+import { fallbackStorage } from '../../../server/storage/fallback-storage.js';
+import { serverStorage } from '../../../server/storage/server-storage.js';
+import { ControlledStore } from '../../fixtures/controlled-store.js';
 import {
   consumeRequests,
   findToast,
@@ -14,9 +14,9 @@ import {
   type ReactApp,
   renderApp,
   toastTexts,
-} from '../fixtures/react-app.js';
-import { type RunningApp, startApp } from '../fixtures/trpc-server.js';
-import { failOnUnhandledRejections } from '../fixtures/unhandled-rejections.js';
+} from '../../fixtures/react-app.js';
+import { type RunningApp, startApp } from '../../fixtures/trpc-server.js';
+import { failOnUnhandledRejections } from '../../fixtures/unhandled-rejections.js';
 
 failOnUnhandledRejections();
 

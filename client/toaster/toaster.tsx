@@ -2,12 +2,12 @@
 
 import { createContext, type ReactNode, useContext, useEffect, useRef } from 'react';
 import { Toaster as Sonner, type ToasterProps as SonnerProps, toast } from 'sonner';
-import type { Translation } from '../shared/catalog.js';
-import { ERROR, INFO, SUCCESS, WARNING } from '../shared/levels.js';
-import type { MessagesClient } from './message-consumer.js';
-import type { ListedMessage } from './message-list.js';
-import { useMessageFeed } from './use-message-feed.js';
-import { useIsomorphicLayoutEffect } from './use-messages.js';
+import type { Translation } from '../../shared/catalog.js';
+import { ERROR, INFO, SUCCESS, WARNING } from '../../shared/levels.js';
+import type { MessagesClient } from '../core/message-consumer.js';
+import type { ListedMessage } from '../core/message-list.js';
+import { useMessageFeed } from '../react/use-message-feed.js';
+import { useIsomorphicLayoutEffect } from '../react/use-messages.js';
 import { useToastFocus } from './use-toast-focus.js';
 
 /** The kind of toast a level shows as: the nearest built-in level at or below it. */

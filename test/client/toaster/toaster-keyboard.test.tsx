@@ -1,9 +1,9 @@
-import '../fixtures/dom.js';
+import '../../fixtures/dom.js';
 import { act, cleanup, fireEvent, waitFor, within } from '@testing-library/react';
 import { toast } from 'sonner';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Toaster } from '../../client/toaster.js';
-import { startToastAppForFile } from '../fixtures/toast-app.js';
+import { Toaster } from '../../../client/toaster/toaster.js';
+import { startToastAppForFile } from '../../fixtures/toast-app.js';
 import {
   messageText,
   pumpUntil,
@@ -12,7 +12,7 @@ import {
   toastElements,
   toastShowing,
   toastWith,
-} from '../fixtures/toaster-page.js';
+} from '../../fixtures/toaster-page.js';
 
 const server = startToastAppForFile();
 afterEach(() => {

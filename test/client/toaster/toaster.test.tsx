@@ -1,20 +1,20 @@
-import '../fixtures/dom.js';
+import '../../fixtures/dom.js';
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { toast } from 'sonner';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MessagesClient } from '../../client/message-consumer.js';
-import { messagesFor } from '../../client/messages-for.js';
-import { Toaster } from '../../client/toaster.js';
-import { useMessages } from '../../client/use-messages.js';
-import { INFO } from '../../shared/levels.js';
+import type { MessagesClient } from '../../../client/core/message-consumer.js';
+import { useMessages } from '../../../client/react/use-messages.js';
+import { Toaster } from '../../../client/toaster/toaster.js';
+import { messagesFor } from '../../../client/trpc/messages-for.js';
+import { INFO } from '../../../shared/levels.js';
 import {
   integrations,
   type ReactApp,
   renderApp,
   settled,
   toastTexts,
-} from '../fixtures/react-app.js';
-import { startAppForFile } from '../fixtures/trpc-server.js';
+} from '../../fixtures/react-app.js';
+import { startAppForFile } from '../../fixtures/trpc-server.js';
 
 const server = startAppForFile();
 afterEach(() => {

@@ -1,9 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useSyncExternalStore } from 'react';
-import { mutationSettled, reconnected, windowFocused } from './consume-triggers.js';
-import type { MessagesClient } from './message-consumer.js';
-import { messagesFor } from './messages-for.js';
-import { pageMessages } from './page-messages.js';
+import { mutationSettled, reconnected, windowFocused } from '../core/consume-triggers.js';
+import type { MessagesClient } from '../core/message-consumer.js';
+import { pageMessages } from '../core/page-messages.js';
+import { messagesFor } from '../trpc/messages-for.js';
 import type { UseMessagesOptions, UseMessagesResult } from './use-messages.js';
 
 /** What `useMessageFeed` gives: `useMessages`'s result, and the report of what went on screen. */

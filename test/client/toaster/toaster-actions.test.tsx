@@ -1,14 +1,14 @@
-import '../fixtures/dom.js';
+import '../../fixtures/dom.js';
 import { act, cleanup, fireEvent, waitFor, within } from '@testing-library/react';
 import { TRPCClientError } from '@trpc/client';
 import { toast } from 'sonner';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { messagesFor } from '../../client/messages-for.js';
-import { parseClientHeader } from '../../shared/delivery.js';
-import { WARNING } from '../../shared/levels.js';
-import type { Message, MessageAction } from '../../shared/message.js';
-import { startToastAppForFile, type ToastRouter } from '../fixtures/toast-app.js';
-import { quiet, renderToaster, toastElements, toastWith } from '../fixtures/toaster-page.js';
+import { messagesFor } from '../../../client/trpc/messages-for.js';
+import { parseClientHeader } from '../../../shared/delivery.js';
+import { WARNING } from '../../../shared/levels.js';
+import type { Message, MessageAction } from '../../../shared/message.js';
+import { startToastAppForFile, type ToastRouter } from '../../fixtures/toast-app.js';
+import { quiet, renderToaster, toastElements, toastWith } from '../../fixtures/toaster-page.js';
 
 const server = startToastAppForFile();
 afterEach(() => {

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { MessageList } from '../../client/message-list.js';
-import { ShownIds } from '../../client/shown-ids.js';
-import { INFO, SUCCESS } from '../../shared/levels.js';
-import type { Message } from '../../shared/message.js';
-import { MemoryStorage } from '../fixtures/memory-storage.js';
+import { MessageList } from '../../../client/core/message-list.js';
+import { ShownIds } from '../../../client/core/shown-ids.js';
+import { INFO, SUCCESS } from '../../../shared/levels.js';
+import type { Message } from '../../../shared/message.js';
+import { MemoryStorage } from '../../fixtures/memory-storage.js';
 
 /** A message as the server would send it, identified by `id`. */
 function message(id: string, text = `Message ${id}.`): Message {

@@ -1,4 +1,4 @@
-import type { Message } from '../shared/message.js';
+import type { Message } from '../../shared/message.js';
 import type { BrowserTab } from './browser-tab.js';
 
 /** A tRPC client whose router mounts the messages router at `messages`. */

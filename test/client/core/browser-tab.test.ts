@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BrowserTab, currentTab, type TabEnvironment } from '../../client/browser-tab.js';
-import { formatClientHeader, parseClientHeader } from '../../shared/delivery.js';
-import { Changes, MemoryStorage } from '../fixtures/memory-storage.js';
-import { failOnUnhandledRejections } from '../fixtures/unhandled-rejections.js';
+import { BrowserTab, currentTab, type TabEnvironment } from '../../../client/core/browser-tab.js';
+import { formatClientHeader, parseClientHeader } from '../../../shared/delivery.js';
+import { Changes, MemoryStorage } from '../../fixtures/memory-storage.js';
+import { failOnUnhandledRejections } from '../../fixtures/unhandled-rejections.js';
 
 failOnUnhandledRejections();
 

@@ -5,12 +5,12 @@ import {
   decodeInline,
   formatClientHeader,
   INLINE_HEADER,
-} from '../shared/delivery.js';
-import type { Message } from '../shared/message.js';
-import { Acknowledgements } from './acknowledgements.js';
-import type { BrowserTab } from './browser-tab.js';
-import type { ConsumeTrigger, MessagesClient } from './message-consumer.js';
-import { MessageList } from './message-list.js';
+} from '../../shared/delivery.js';
+import type { Message } from '../../shared/message.js';
+import { Acknowledgements } from '../core/acknowledgements.js';
+import type { BrowserTab } from '../core/browser-tab.js';
+import type { ConsumeTrigger, MessagesClient } from '../core/message-consumer.js';
+import { MessageList } from '../core/message-list.js';
 
 /** A fetch as tRPC's HTTP links call it. */
 export type LinkFetch = ReturnType<typeof getFetch>;

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { ShownIds } from '../../client/shown-ids.js';
-import { MemoryStorage } from '../fixtures/memory-storage.js';
+import { ShownIds } from '../../../client/core/shown-ids.js';
+import { MemoryStorage } from '../../fixtures/memory-storage.js';
 
 const STORAGE_KEY = 'trpc-messages:shown';
 const REMEMBERED_IN_STORAGE = 200;

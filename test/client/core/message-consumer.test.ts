@@ -5,12 +5,12 @@ import {
   type ConsumeTrigger,
   MessageConsumer,
   type MessagesClient,
-} from '../../client/message-consumer.js';
-import { MessageList } from '../../client/message-list.js';
-import type { Message } from '../../shared/message.js';
-import { createBrowser } from '../fixtures/trpc-client.js';
-import { type RunningApp, TestApps } from '../fixtures/trpc-server.js';
-import { failOnUnhandledRejections } from '../fixtures/unhandled-rejections.js';
+} from '../../../client/core/message-consumer.js';
+import { MessageList } from '../../../client/core/message-list.js';
+import type { Message } from '../../../shared/message.js';
+import { createBrowser } from '../../fixtures/trpc-client.js';
+import { type RunningApp, TestApps } from '../../fixtures/trpc-server.js';
+import { failOnUnhandledRejections } from '../../fixtures/unhandled-rejections.js';
 
 /** What a consumer hands over, pushed onto `list`. */
 const into = (list: MessageList) => (messages: readonly Message[]) => void list.push(messages);

@@ -1,16 +1,16 @@
-import '../fixtures/dom.js';
+import '../../fixtures/dom.js';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { toast } from 'sonner';
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import type { MessagesClient } from '../../client/message-consumer.js';
-import { messagesFor } from '../../client/messages-for.js';
-import { messagesLink } from '../../client/messages-link.js';
-import { Toaster } from '../../client/toaster.js';
-import { useMessages } from '../../client/use-messages.js';
-import { recipientKey } from '../../server/storage/backend.js';
-import { MemoryStore } from '../../server/storage/memory-store.js';
-import { serverStorage } from '../../server/storage/server-storage.js';
+import type { MessagesClient } from '../../../client/core/message-consumer.js';
+import { useMessages } from '../../../client/react/use-messages.js';
+import { Toaster } from '../../../client/toaster/toaster.js';
+import { messagesFor } from '../../../client/trpc/messages-for.js';
+import { messagesLink } from '../../../client/trpc/messages-link.js';
+import { recipientKey } from '../../../server/storage/backend.js';
+import { MemoryStore } from '../../../server/storage/memory-store.js';
+import { serverStorage } from '../../../server/storage/server-storage.js';
 import {
   findToast,
   integrations,
@@ -18,11 +18,11 @@ import {
   renderApp,
   settled,
   toastTexts,
-} from '../fixtures/react-app.js';
-import { texts } from '../fixtures/texts.js';
-import type { TestRouter } from '../fixtures/trpc-app.js';
-import { type RunningApp, startApp } from '../fixtures/trpc-server.js';
-import { failOnUnhandledRejections } from '../fixtures/unhandled-rejections.js';
+} from '../../fixtures/react-app.js';
+import { texts } from '../../fixtures/texts.js';
+import type { TestRouter } from '../../fixtures/trpc-app.js';
+import { type RunningApp, startApp } from '../../fixtures/trpc-server.js';
+import { failOnUnhandledRejections } from '../../fixtures/unhandled-rejections.js';
 
 failOnUnhandledRejections();
 

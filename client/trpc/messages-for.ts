@@ -1,7 +1,7 @@
-import type { MessageAction } from '../shared/message.js';
+import type { MessageAction } from '../../shared/message.js';
+import { MessageConsumer, type MessagesClient, type Receive } from '../core/message-consumer.js';
+import { MessageList } from '../core/message-list.js';
 import type { Delivery } from './delivery.js';
-import { MessageConsumer, type MessagesClient, type Receive } from './message-consumer.js';
-import { MessageList } from './message-list.js';
 import { deliveryOf } from './messages-link.js';
 import { runAction } from './run-action.js';
 

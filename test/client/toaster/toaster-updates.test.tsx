@@ -1,9 +1,9 @@
-import '../fixtures/dom.js';
+import '../../fixtures/dom.js';
 import { act, cleanup, within } from '@testing-library/react';
 import { toast } from 'sonner';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { messagesFor } from '../../client/messages-for.js';
-import { startToastAppForFile } from '../fixtures/toast-app.js';
+import { messagesFor } from '../../../client/trpc/messages-for.js';
+import { startToastAppForFile } from '../../fixtures/toast-app.js';
 import {
   messageText,
   pumpUntil,
@@ -13,7 +13,7 @@ import {
   toastElements,
   toastShowing,
   toastWith,
-} from '../fixtures/toaster-page.js';
+} from '../../fixtures/toaster-page.js';
 
 const server = startToastAppForFile();
 afterEach(() => {

@@ -1,6 +1,6 @@
-import type { MessageAction } from '../shared/message.js';
+import type { MessageAction } from '../../shared/message.js';
+import type { MessageConsumer, MessagesClient } from '../core/message-consumer.js';
 import type { Delivery } from './delivery.js';
-import type { MessageConsumer, MessagesClient } from './message-consumer.js';
 import { untypedClientOf } from './messages-link.js';
 
 /**

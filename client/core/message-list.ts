@@ -1,4 +1,4 @@
-import type { Message } from '../shared/message.js';
+import type { Message } from '../../shared/message.js';
 import type { ShownIds } from './shown-ids.js';
 
 // Ids pushed before are remembered so a message fetched twice (StrictMode's double effects, a

@@ -9,8 +9,8 @@ import {
 } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
-import { CLIENT_HEADER } from '../shared/delivery.js';
-import { currentTab } from './browser-tab.js';
+import { CLIENT_HEADER } from '../../shared/delivery.js';
+import { currentTab } from '../core/browser-tab.js';
 import { type Beacon, Delivery } from './delivery.js';
 
 /** What `messagesLink` needs of the options of the link it wraps. */

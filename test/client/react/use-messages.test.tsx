@@ -1,22 +1,22 @@
-import '../fixtures/dom.js';
+import '../../fixtures/dom.js';
 import { focusManager, onlineManager } from '@tanstack/react-query';
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MessagesClient } from '../../client/message-consumer.js';
-import { messagesFor } from '../../client/messages-for.js';
-import { useMessages } from '../../client/use-messages.js';
-import { SUCCESS } from '../../shared/levels.js';
-import type { MessageAction } from '../../shared/message.js';
+import type { MessagesClient } from '../../../client/core/message-consumer.js';
+import { useMessages } from '../../../client/react/use-messages.js';
+import { messagesFor } from '../../../client/trpc/messages-for.js';
+import { SUCCESS } from '../../../shared/levels.js';
+import type { MessageAction } from '../../../shared/message.js';
 import {
   consumeRequests,
   integrations,
   type ReactApp,
   renderApp,
   settled,
-} from '../fixtures/react-app.js';
-import { startToastAppForFile } from '../fixtures/toast-app.js';
-import { renderPage } from '../fixtures/toaster-page.js';
-import { startAppForFile } from '../fixtures/trpc-server.js';
+} from '../../fixtures/react-app.js';
+import { startToastAppForFile } from '../../fixtures/toast-app.js';
+import { renderPage } from '../../fixtures/toaster-page.js';
+import { startAppForFile } from '../../fixtures/trpc-server.js';
 
 const server = startAppForFile();
 afterEach(() => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Acknowledgements } from '../../client/acknowledgements.js';
-import { MAX_ACKS } from '../../shared/delivery.js';
+import { Acknowledgements } from '../../../client/core/acknowledgements.js';
+import { MAX_ACKS } from '../../../shared/delivery.js';
 
 const LEASE_MS = 5000;
 

@@ -1,4 +1,4 @@
-import type { Message } from '../shared/message.js';
+import type { Message } from '../../shared/message.js';
 import type { Receive } from './message-consumer.js';
 
 /**

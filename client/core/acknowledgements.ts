@@ -1,4 +1,4 @@
-import { MAX_ACKS } from '../shared/delivery.js';
+import { MAX_ACKS } from '../../shared/delivery.js';
 
 /**
  * The ids of messages this tab has shown, waiting to be acknowledged. They ride on the client's
