@@ -1,4 +1,5 @@
 import { ShownIds } from './shown-ids.js';
+import { Subscribable } from './subscribable.js';
 
 /** What a tab needs of its browser: the page's own globals, unless a test gives others. */
 export interface TabEnvironment {
@@ -38,7 +39,7 @@ export class BrowserTab {
   #id: string;
   readonly #env: TabEnvironment;
   readonly #channel: BroadcastChannel | undefined;
-  readonly #consumeAsked = new Set<() => void>();
+  readonly #consumeAsked = new Subscribable();
   readonly #hello = newTabId();
 
   constructor(env: TabEnvironment = pageEnvironment()) {
@@ -74,18 +75,12 @@ export class BrowserTab {
 
   /** Asks the tab `tab` (this one or another of the browser) to consume. */
   askToConsume(tab: string): void {
-    if (tab === this.#id) for (const listener of [...this.#consumeAsked]) listener();
+    if (tab === this.#id) this.#consumeAsked.emit();
     else this.#tell({ kind: 'consume', tab });
   }
 
   /** Calls `listener` whenever this tab is asked to consume; returns its stop. */
-  onConsumeAsked(listener: () => void): () => void {
-    const registration = () => listener();
-    this.#consumeAsked.add(registration);
-    return () => {
-      this.#consumeAsked.delete(registration);
-    };
-  }
+  onConsumeAsked = this.#consumeAsked.subscribe;
 
   /**
    * Runs `start` while this tab leads the browser's tabs, and the stop it returns once it no

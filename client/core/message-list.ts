@@ -1,5 +1,6 @@
 import type { Message } from '../../shared/message.js';
 import type { ShownIds } from './shown-ids.js';
+import { Subscribable } from './subscribable.js';
 
 // Ids pushed before are remembered so a message fetched twice (StrictMode's double effects, a
 // refetch on focus, two consumers) is listed once; the oldest are forgotten past this many.
@@ -34,7 +35,7 @@ export class MessageList {
   // The entries by what they are listed by (see `placeOf`).
   readonly #places = new Map<string, ListedMessage>();
   readonly #shown: ShownIds | undefined;
-  readonly #listeners = new Set<() => void>();
+  readonly #changes = new Subscribable();
   readonly #onShown: ((ids: readonly string[]) => void) | undefined;
 
   /** `onShown` is told the ids of the messages the renderer put on screen (see `shown`). */
@@ -71,7 +72,7 @@ export class MessageList {
     }
     if (changed.size === 0) return [];
     this.#messages = listed;
-    this.#emit();
+    this.#changes.emit();
     return [...changed.values()];
   }
 
@@ -82,19 +83,14 @@ export class MessageList {
     for (const shown of entry.ids) this.#held.delete(shown);
     this.#places.delete(placeOf(entry) as string);
     this.#messages = this.#messages.filter((m) => m !== entry);
-    this.#emit();
+    this.#changes.emit();
   };
 
   /** The entries to show, oldest first; the same array until something changes. */
   getSnapshot = (): readonly ListedMessage[] => this.#messages;
 
   /** Calls `listener` after every change; returns the function that stops it. */
-  subscribe = (listener: () => void): (() => void) => {
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
-  };
+  subscribe = this.#changes.subscribe;
 
   /**
    * The renderer put these messages on screen (in the DOM; an entry's `ids`): they will not be
@@ -105,10 +101,6 @@ export class MessageList {
     const fresh = this.#shown ? this.#shown.add(ids) : ids;
     if (fresh.length > 0) this.#onShown?.(fresh);
   };
-
-  #emit(): void {
-    for (const listener of this.#listeners) listener();
-  }
 }
 
 /**

@@ -1,3 +1,5 @@
+import { Subscribable } from './subscribable.js';
+
 // The ids this tab remembers across a reload (sessionStorage keeps them per tab); in memory it
 // remembers more, the oldest forgotten first.
 const REMEMBERED_IN_STORAGE = 200;
@@ -12,7 +14,7 @@ const STORAGE_KEY = 'trpc-messages:shown';
 export class ShownIds {
   readonly #ids = new Set<string>();
   readonly #storage: Storage | undefined;
-  readonly #listeners = new Set<(ids: readonly string[]) => void>();
+  readonly #shownHere = new Subscribable<[ids: readonly string[]]>();
 
   constructor(storage?: Storage) {
     this.#storage = storage;
@@ -37,17 +39,12 @@ export class ShownIds {
       this.#ids.delete(oldest);
     }
     this.#store();
-    if (local) for (const listener of this.#listeners) listener(fresh);
+    if (local) this.#shownHere.emit(fresh);
     return fresh;
   }
 
   /** Calls `listener` with the ids of messages shown here from now on; returns its stop. */
-  onShown(listener: (ids: readonly string[]) => void): () => void {
-    this.#listeners.add(listener);
-    return () => {
-      this.#listeners.delete(listener);
-    };
-  }
+  onShown = this.#shownHere.subscribe;
 
   #store(): void {
     if (!this.#storage) return;

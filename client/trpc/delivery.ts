@@ -11,6 +11,7 @@ import { Acknowledgements } from '../core/acknowledgements.js';
 import type { BrowserTab } from '../core/browser-tab.js';
 import type { ConsumeTrigger, MessagesClient } from '../core/message-consumer.js';
 import { MessageList } from '../core/message-list.js';
+import { Subscribable } from '../core/subscribable.js';
 
 /** A fetch as tRPC's HTTP links call it. */
 export type LinkFetch = ReturnType<typeof getFetch>;
@@ -31,14 +32,14 @@ export class Delivery {
   readonly #beacon: Beacon;
   // Responses that carried their request's messages: their mutations need no consume.
   readonly #inline = new WeakSet<object>();
-  readonly #consumeWanted = new Set<() => void>();
+  readonly #consumeWanted = new Subscribable();
   // The claims of the messages' actions whose calls are in flight.
   readonly #claims = new Set<ActionClaim>();
   #client: MessagesClient | undefined;
   #leaseMs = 5000;
   // Requests of the link on their way, and who waits for none to be.
   #inFlight = 0;
-  #settledWaiters: (() => void)[] = [];
+  readonly #allSettled = new Subscribable();
 
   constructor(tab: BrowserTab, beacon: Beacon) {
     this.tab = tab;
@@ -99,7 +100,7 @@ export class Delivery {
         throw error;
       } finally {
         this.#inFlight -= 1;
-        if (this.#inFlight === 0) for (const settled of this.#settledWaiters.splice(0)) settled();
+        if (this.#inFlight === 0) this.#allSettled.emit();
       }
       this.#read(response);
       return response;
@@ -109,7 +110,12 @@ export class Delivery {
   /** Resolves once none of the link's requests is on its way (at once when none is). */
   requestsSettled(): Promise<void> {
     if (this.#inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#settledWaiters.push(resolve));
+    return new Promise((resolve) => {
+      const stop = this.#allSettled.subscribe(() => {
+        stop();
+        resolve();
+      });
+    });
   }
 
   /** Takes messages a consume or a response handed over, leased for `leaseMs`. */
@@ -128,17 +134,12 @@ export class Delivery {
   settled(type: string, path: string, response: unknown): void {
     // WeakSet.has is false for what is not an object (no response).
     if (type === 'mutation' && path !== 'messages.ack' && !this.#inline.has(response as object)) {
-      this.#wantConsume();
+      this.#consumeWanted.emit();
     }
   }
 
   /** Fires when a consume is needed: a mutation's messages did not come on its response. */
-  consumeWanted: ConsumeTrigger = (consume) => {
-    this.#consumeWanted.add(consume);
-    return () => {
-      this.#consumeWanted.delete(consume);
-    };
-  };
+  consumeWanted: ConsumeTrigger = this.#consumeWanted.subscribe;
 
   #read(response: Awaited<ReturnType<LinkFetch>>): void {
     // tRPC types a fetch's response without headers: a fetch of the app's may have none.
@@ -148,11 +149,7 @@ export class Delivery {
     this.#inline.add(response);
     this.receive(inline.messages, inline.leaseMs);
     // Not everything fitted the header: the rest waits for a consume.
-    if (inline.more) this.#wantConsume();
-  }
-
-  #wantConsume(): void {
-    for (const consume of [...this.#consumeWanted]) consume();
+    if (inline.more) this.#consumeWanted.emit();
   }
 
   #sendBeacon(): void {
