@@ -1,7 +1,11 @@
 export * from '../shared/index.js';
-export { mutationSettled, reconnected, windowFocused } from './core/consume-triggers.js';
 export {
   type ConsumeTrigger,
+  mutationSettled,
+  reconnected,
+  windowFocused,
+} from './core/consume-triggers.js';
+export {
   MessageConsumer,
   type MessageConsumerOptions,
   type MessagesClient,
@@ -21,4 +25,5 @@ export {
   toastKind,
 } from './toaster/toaster.js';
 export { type ClientMessages, messagesFor } from './trpc/messages-for.js';
-export { messagesLink, type WrappedLinkOptions } from './trpc/messages-link.js';
+export { messagesLink } from './trpc/messages-link.js';
+export type { WrappedLinkOptions } from './trpc/wrapped-link-options.js';

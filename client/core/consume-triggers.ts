@@ -1,5 +1,7 @@
 import { focusManager, onlineManager, type QueryClient } from '@tanstack/react-query';
-import type { ConsumeTrigger } from './message-consumer.js';
+
+/** The events that should fetch new messages, each a subscription that returns its stop. */
+export type ConsumeTrigger = (consume: () => void) => () => void;
 
 /** Fires when any mutation of the query client settles, success or error, whichever integration ran it. */
 export function mutationSettled(queryClient: QueryClient): ConsumeTrigger {

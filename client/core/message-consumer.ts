@@ -1,5 +1,6 @@
 import type { Message } from '../../shared/message.js';
 import type { BrowserTab } from './browser-tab.js';
+import type { ConsumeTrigger } from './consume-triggers.js';
 
 /** A tRPC client whose router mounts the messages router at `messages`. */
 export interface MessagesClient {
@@ -11,8 +12,6 @@ export interface MessagesClient {
         readonly leaseMs?: number;
       }>;
     };
-    /** `messages.ack`: acknowledges what the client header names (see `messagesLink`). */
-    readonly ack?: { mutate(): Promise<unknown> };
     readonly live?: {
       subscribe(
         input: undefined,
@@ -25,9 +24,6 @@ export interface MessagesClient {
     };
   };
 }
-
-/** The events that should fetch new messages, each a subscription that returns its stop. */
-export type ConsumeTrigger = (consume: () => void) => () => void;
 
 /** Where a consumer hands what it fetched: the messages, and how long they are leased. */
 export type Receive = (messages: readonly Message[], leaseMs?: number) => void;

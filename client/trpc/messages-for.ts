@@ -1,16 +1,17 @@
 import type { MessageAction } from '../../shared/message.js';
 import { MessageConsumer, type MessagesClient, type Receive } from '../core/message-consumer.js';
 import { MessageList } from '../core/message-list.js';
-import type { Delivery } from './delivery.js';
+import type { LinkDelivery } from './link-delivery.js';
 import { deliveryOf } from './messages-link.js';
 import { runAction } from './run-action.js';
+import { untypedClientOf } from './untyped-client-of.js';
 
 /** The list of messages to show and the consumer that fills it, for one tRPC client. */
 export interface ClientMessages {
   readonly list: MessageList;
   readonly consumer: MessageConsumer;
   /** The delivery of the client's `messagesLink`, when it has one. */
-  readonly delivery: Delivery | undefined;
+  readonly delivery: LinkDelivery | undefined;
   /** Where messages that reach the page go: the delivery's receive, or the list's push. */
   readonly receive: Receive;
   /** Calls a message's action through the client, claimed (see `runAction`). */
@@ -28,7 +29,8 @@ export function messagesFor(client: MessagesClient): ClientMessages {
   let found = byClient.get(client);
   if (found === undefined) {
     const delivery = deliveryOf(client);
-    delivery?.attach(client);
+    const untyped = untypedClientOf(client);
+    if (untyped) delivery?.attach(untyped);
     const list = delivery?.list ?? new MessageList();
     const receive: Receive = delivery
       ? (messages, leaseMs) => delivery.receive(messages, leaseMs)

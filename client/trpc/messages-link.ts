@@ -1,27 +1,23 @@
 import {
   getFetch,
-  getUntypedClient,
   type httpBatchLink,
   type httpBatchStreamLink,
   type httpLink,
   type TRPCLink,
-  type TRPCUntypedClient,
 } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
 import { CLIENT_HEADER } from '../../shared/delivery.js';
 import { currentTab } from '../core/browser-tab.js';
-import { type Beacon, Delivery } from './delivery.js';
-
-/** What `messagesLink` needs of the options of the link it wraps. */
-export interface WrappedLinkOptions {
-  readonly url: string | URL;
-  readonly fetch?: Parameters<typeof getFetch>[0];
-}
+import { ackBeacon } from './ack-beacon.js';
+import { appHeaders, type HeadersRequest, operationsOf } from './app-headers.js';
+import { LinkDelivery } from './link-delivery.js';
+import { untypedClientOf } from './untyped-client-of.js';
+import type { WrappedLinkOptions } from './wrapped-link-options.js';
 
 // The delivery of each tRPC client that has the link, by the client's runtime (the object tRPC
 // hands every link of one client): how the Toaster finds the link of the client it is given.
-const deliveries = new WeakMap<object, Delivery>();
+const deliveries = new WeakMap<object, LinkDelivery>();
 
 /**
  * The kit's client link, around tRPC's HTTP link: `messagesLink(httpBatchLink, { url })`. Each
@@ -45,7 +41,7 @@ export function messagesLink<TRouter extends AnyRouter>(
   link: typeof httpBatchStreamLink,
   options: Parameters<typeof httpBatchStreamLink<TRouter>>[0],
 ): TRPCLink<TRouter>;
-/** Any other link made from options with a `url` and a `fetch`. */
+/** Any other link made from options with a `url`, and a `fetch` and `headers` as tRPC's take them. */
 export function messagesLink<TRouter extends AnyRouter, TOptions extends WrappedLinkOptions>(
   link: (options: TOptions) => TRPCLink<TRouter>,
   options: TOptions,
@@ -57,10 +53,17 @@ export function messagesLink<TRouter extends AnyRouter, TOptions extends Wrapped
   return (runtime) => {
     const tab = currentTab();
     if (tab === undefined) return link(options)(runtime);
-    const delivery = new Delivery(tab, beaconOf(options));
+    const delivery = new LinkDelivery(tab, ackBeacon(options));
     deliveries.set(runtime, delivery);
-    const fetch = delivery.fetch(getFetch(options.fetch));
-    const inner = link({ ...options, fetch })(runtime);
+    const inner = link({
+      ...options,
+      fetch: delivery.fetch(getFetch(options.fetch)),
+      // Asked for each HTTP request, with the operations it carries.
+      headers: async (request: HeadersRequest) => ({
+        ...(await appHeaders(options, request)),
+        [CLIENT_HEADER]: delivery.clientHeader(operationsOf(request).map((op) => op.path)),
+      }),
+    })(runtime);
     return ({ op, next }) =>
       observable((observer) => {
         let response: unknown;
@@ -84,45 +87,7 @@ export function messagesLink<TRouter extends AnyRouter, TOptions extends Wrapped
 }
 
 /** The delivery of `client`'s messagesLink, if it has one. */
-export function deliveryOf(client: object): Delivery | undefined {
+export function deliveryOf(client: object): LinkDelivery | undefined {
   const runtime = untypedClientOf(client)?.runtime;
   return runtime ? deliveries.get(runtime) : undefined;
-}
-
-/** The untyped client under a tRPC client; undefined for an object that is not one. */
-export function untypedClientOf(client: object): TRPCUntypedClient<AnyRouter> | undefined {
-  // getUntypedClient reads a symbol that every client createTRPCClient made carries.
-  return getUntypedClient(client as Parameters<typeof getUntypedClient>[0]);
-}
-
-/**
- * Sends acknowledgements to `messages.ack` on a request that outlives the page, with the
- * headers the app gives its link (a function of theirs is asked with the ack as its operation).
- */
-function beaconOf(options: WrappedLinkOptions & { readonly headers?: unknown }): Beacon {
-  const url = `${String(options.url).replace(/\/$/, '')}/messages.ack`;
-  const send = getFetch(options.fetch);
-  return (clientHeader) => {
-    const op = { type: 'mutation', path: 'messages.ack', input: undefined, context: {} };
-    const appHeaders: unknown =
-      typeof options.headers === 'function'
-        ? options.headers({ op, opList: [op] })
-        : options.headers;
-    void Promise.resolve(appHeaders)
-      .then((headers) =>
-        send(url, {
-          method: 'POST',
-          keepalive: true,
-          headers: {
-            ...Object.fromEntries(new Headers(headers as HeadersInit | undefined)),
-            // tRPC answers a POST without a JSON content type 415, even when it reads no body.
-            'content-type': 'application/json',
-            [CLIENT_HEADER]: clientHeader,
-          },
-        }),
-      )
-      .catch(() => {
-        // The page is going away: what was not acknowledged may come again, held back here.
-      });
-  };
 }

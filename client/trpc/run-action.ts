@@ -1,7 +1,7 @@
 import type { MessageAction } from '../../shared/message.js';
 import type { MessageConsumer, MessagesClient } from '../core/message-consumer.js';
-import type { Delivery } from './delivery.js';
-import { untypedClientOf } from './messages-link.js';
+import type { LinkDelivery } from './link-delivery.js';
+import { untypedClientOf } from './untyped-client-of.js';
 
 /**
  * Calls a message's action (an Undo): the mutation at its path with its input, through the
@@ -11,7 +11,7 @@ import { untypedClientOf } from './messages-link.js';
  */
 export function runAction(
   client: MessagesClient,
-  delivery: Delivery | undefined,
+  delivery: LinkDelivery | undefined,
   consumer: MessageConsumer,
   { path, input, token }: MessageAction,
 ): Promise<unknown> {

@@ -1,11 +1,8 @@
 import { type AddressInfo, createServer } from 'node:net';
 import { TRPCClientError } from '@trpc/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  type ConsumeTrigger,
-  MessageConsumer,
-  type MessagesClient,
-} from '../../../client/core/message-consumer.js';
+import type { ConsumeTrigger } from '../../../client/core/consume-triggers.js';
+import { MessageConsumer, type MessagesClient } from '../../../client/core/message-consumer.js';
 import { MessageList } from '../../../client/core/message-list.js';
 import type { Message } from '../../../shared/message.js';
 import { createBrowser } from '../../fixtures/trpc-client.js';

@@ -1,4 +1,5 @@
-import type { getFetch } from '@trpc/client';
+import type { getFetch, TRPCUntypedClient } from '@trpc/client';
+import type { AnyRouter } from '@trpc/server';
 import {
   type ActionClaim,
   CLIENT_HEADER,
@@ -9,23 +10,23 @@ import {
 import type { Message } from '../../shared/message.js';
 import { Acknowledgements } from '../core/acknowledgements.js';
 import type { BrowserTab } from '../core/browser-tab.js';
-import type { ConsumeTrigger, MessagesClient } from '../core/message-consumer.js';
+import type { ConsumeTrigger } from '../core/consume-triggers.js';
 import { MessageList } from '../core/message-list.js';
 import { Subscribable } from '../core/subscribable.js';
+import type { Beacon } from './ack-beacon.js';
+import { ACK_PATH } from './ack-path.js';
 
 /** A fetch as tRPC's HTTP links call it. */
 export type LinkFetch = ReturnType<typeof getFetch>;
 
-/** Sends acknowledgements on a request that outlives the page (`fetch` with `keepalive`). */
-export type Beacon = (clientHeader: string) => void;
-
 /**
- * Delivery for one tRPC client whose link is `messagesLink`: the list of messages to show, fed
- * by the responses that carry messages (inline) and by consumes, each message once on this
- * tab's screen and the browser's; the acknowledgements of what was shown, sent with the next
- * request, on a request of their own before the lease ends, or as the page goes away.
+ * The delivery of one tRPC client's `messagesLink`: the list of messages to show, fed by the
+ * responses that carry messages (inline) and by consumes, each message once on this tab's
+ * screen and the browser's; the client header of each request (the tab, its acknowledgements,
+ * its actions' claims); the acknowledgements of what was shown, sent with the next request, on
+ * a request of their own before the lease ends, or as the page goes away.
  */
-export class Delivery {
+export class LinkDelivery {
   readonly tab: BrowserTab;
   readonly list: MessageList;
   readonly #acks: Acknowledgements;
@@ -35,7 +36,9 @@ export class Delivery {
   readonly #consumeWanted = new Subscribable();
   // The claims of the messages' actions whose calls are in flight.
   readonly #claims = new Set<ActionClaim>();
-  #client: MessagesClient | undefined;
+  // The acknowledgements each client header carries, until its request is sent.
+  readonly #carried = new Map<string, string[]>();
+  #client: TRPCUntypedClient<AnyRouter> | undefined;
   #leaseMs = 5000;
   // Requests of the link on their way, and who waits for none to be.
   #inFlight = 0;
@@ -45,7 +48,7 @@ export class Delivery {
     this.tab = tab;
     this.#beacon = beacon;
     this.#acks = new Acknowledgements(() => {
-      void this.#client?.messages.ack?.mutate().catch(() => {
+      void this.#client?.mutation(ACK_PATH, undefined).catch(() => {
         // Not acknowledged: the message may come again, and this tab's dedupe holds it back.
       });
     });
@@ -57,8 +60,8 @@ export class Delivery {
     });
   }
 
-  /** Lets acknowledgements that wait too long go through `client` (messages.ack). */
-  attach(client: MessagesClient): void {
+  /** Lets acknowledgements that wait too long go on a request of their own, through `client`. */
+  attach(client: TRPCUntypedClient<AnyRouter>): void {
     this.#client = client;
   }
 
@@ -75,26 +78,34 @@ export class Delivery {
     }
   }
 
-  /** Wraps the terminating link's fetch: the client header out, inline messages in. */
+  /**
+   * The client header of a request whose calls are at `paths`: the tab, what the response may
+   * carry, the acknowledgements waiting (taken now), and the claims of the actions it calls.
+   */
+  clientHeader(paths: readonly string[]): string {
+    const acks = this.#acks.take();
+    const header = formatClientHeader({
+      tab: this.tab.id,
+      // A tab out of view takes only its own messages: others wait for the tab in view.
+      inline: this.tab.inView ? 'all' : 'own',
+      acks,
+      actions: [...this.#claims].filter((claim) => paths.includes(claim.path)),
+    });
+    if (acks.length > 0) this.#carried.set(header, acks);
+    return header;
+  }
+
+  /** Wraps the terminating link's fetch: inline messages in, and what a failed request carried back. */
   fetch(inner: LinkFetch): LinkFetch {
     return async (input, init) => {
-      const acks = this.#acks.take();
-      // tRPC's links put the paths of a request's calls in its URL: `…/a.b,c.d?batch=1`.
-      const url = String(input).replace(/\?.*/, '');
-      const paths = url.slice(url.lastIndexOf('/') + 1).split(',');
-      const header = formatClientHeader({
-        tab: this.tab.id,
-        // A tab out of view takes only its own messages: others wait for the tab in view.
-        inline: this.tab.inView ? 'all' : 'own',
-        acks,
-        actions: [...this.#claims].filter((claim) => paths.includes(claim.path)),
-      });
+      // tRPC's links pass their headers as a plain object, the client header among them.
+      const header = (init?.headers as Record<string, string> | undefined)?.[CLIENT_HEADER] ?? '';
+      const acks = this.#carried.get(header) ?? [];
+      this.#carried.delete(header);
       let response: Awaited<ReturnType<LinkFetch>>;
       this.#inFlight += 1;
       try {
-        // tRPC's links always pass their headers as a plain object.
-        const headers = { ...(init?.headers as Record<string, string>), [CLIENT_HEADER]: header };
-        response = await inner(input, { ...init, headers });
+        response = await inner(input, init);
       } catch (error) {
         this.#acks.restore(acks);
         throw error;
@@ -129,11 +140,11 @@ export class Delivery {
 
   /**
    * A call settled with `response`: a mutation whose response carried nothing needs a consume
-   * (but the kit's own `messages.ack`, which adds nothing).
+   * (but the kit's own acknowledgement, which adds nothing).
    */
   settled(type: string, path: string, response: unknown): void {
     // WeakSet.has is false for what is not an object (no response).
-    if (type === 'mutation' && path !== 'messages.ack' && !this.#inline.has(response as object)) {
+    if (type === 'mutation' && path !== ACK_PATH && !this.#inline.has(response as object)) {
       this.#consumeWanted.emit();
     }
   }
