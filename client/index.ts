@@ -8,10 +8,10 @@ export {
 export {
   MessageConsumer,
   type MessageConsumerOptions,
-  type MessagesClient,
   type Receive,
 } from './core/message-consumer.js';
 export { type ListedMessage, MessageList } from './core/message-list.js';
+export type { MessagesClient } from './core/messages-client.js';
 export {
   type UseMessagesOptions,
   type UseMessagesResult,

@@ -1,6 +1,6 @@
 'use client';
 
-import { pageMessages } from '../client/core/page-messages.js';
+import { pageInbox } from '../client/core/page-inbox.js';
 import { useIsomorphicLayoutEffect } from '../client/react/use-messages.js';
 import type { Message } from '../shared/message.js';
 
@@ -16,6 +16,6 @@ export interface PaintedMessagesProps {
  * nothing itself.
  */
 export function PaintedMessages({ messages, leaseMs }: PaintedMessagesProps) {
-  useIsomorphicLayoutEffect(() => pageMessages.hand(messages, leaseMs), [messages, leaseMs]);
+  useIsomorphicLayoutEffect(() => pageInbox.hand(messages, leaseMs), [messages, leaseMs]);
   return null;
 }

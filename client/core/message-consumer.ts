@@ -1,29 +1,8 @@
 import type { Message } from '../../shared/message.js';
 import type { BrowserTab } from './browser-tab.js';
 import type { ConsumeTrigger } from './consume-triggers.js';
-
-/** A tRPC client whose router mounts the messages router at `messages`. */
-export interface MessagesClient {
-  readonly messages: {
-    readonly consume: {
-      query(): Promise<{
-        readonly messages: readonly Message[];
-        readonly liveSignalsAll?: boolean;
-        readonly leaseMs?: number;
-      }>;
-    };
-    readonly live?: {
-      subscribe(
-        input: undefined,
-        options: {
-          onData(signal: unknown): void;
-          onError(error: unknown): void;
-          onComplete(): void;
-        },
-      ): { unsubscribe(): void };
-    };
-  };
-}
+import { logError } from './log-error.js';
+import type { MessagesClient } from './messages-client.js';
 
 /** Where a consumer hands what it fetched: the messages, and how long they are leased. */
 export type Receive = (messages: readonly Message[], leaseMs?: number) => void;
@@ -37,7 +16,7 @@ export interface MessageConsumerOptions {
    * tab is passed on to it.
    */
   readonly tab?: BrowserTab | undefined;
-  /** Told of failed consumes (default: console.error). */
+  /** Told of failed consumes (default: the console). */
   readonly onError?: (error: unknown) => void;
   /**
    * Resolves once none of the client's requests is in flight (its `messagesLink` knows): a live
@@ -68,7 +47,7 @@ export class MessageConsumer {
     this.#client = client;
     this.#receive = options.receive;
     this.#tab = options.tab;
-    this.#onError = options.onError ?? ((error) => console.error('trpc-messages:', error));
+    this.#onError = options.onError ?? logError;
     this.#requestsSettled = options.requestsSettled;
   }
 

@@ -1,8 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useSyncExternalStore } from 'react';
 import { mutationSettled, reconnected, windowFocused } from '../core/consume-triggers.js';
-import type { MessagesClient } from '../core/message-consumer.js';
-import { pageMessages } from '../core/page-messages.js';
+import type { MessagesClient } from '../core/messages-client.js';
+import { pageInbox } from '../core/page-inbox.js';
 import { messagesFor } from '../trpc/messages-for.js';
 import type { UseMessagesOptions, UseMessagesResult } from './use-messages.js';
 
@@ -24,7 +24,7 @@ export function useMessageFeed(
   const { list, consumer, delivery, receive, runAction } = messagesFor(client);
   const live = options.live ?? false;
   // What the server put into the page itself (first paint) comes in as a consume's answer would.
-  useEffect(() => pageMessages.deliverTo(receive), [receive]);
+  useEffect(() => pageInbox.deliverTo(receive), [receive]);
   useEffect(() => {
     if (delivery) {
       const { tab } = delivery;

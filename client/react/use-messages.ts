@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect } from 'react';
 import type { MessageAction } from '../../shared/message.js';
-import type { MessagesClient } from '../core/message-consumer.js';
 import type { ListedMessage } from '../core/message-list.js';
+import type { MessagesClient } from '../core/messages-client.js';
 import { useMessageFeed } from './use-message-feed.js';
 
 /** What `useMessages` gives a component. */

@@ -4,8 +4,9 @@ import { createContext, type ReactNode, useContext, useEffect, useRef } from 're
 import { Toaster as Sonner, type ToasterProps as SonnerProps, toast } from 'sonner';
 import type { Translation } from '../../shared/catalog.js';
 import { ERROR, INFO, SUCCESS, WARNING } from '../../shared/levels.js';
-import type { MessagesClient } from '../core/message-consumer.js';
+import { logError } from '../core/log-error.js';
 import type { ListedMessage } from '../core/message-list.js';
+import type { MessagesClient } from '../core/messages-client.js';
 import { useMessageFeed } from '../react/use-message-feed.js';
 import { useIsomorphicLayoutEffect } from '../react/use-messages.js';
 import { useToastFocus } from './use-toast-focus.js';
@@ -54,7 +55,7 @@ export interface ToasterProps extends Omit<SonnerProps, 'id'> {
    * `3 times`; the badge shows `×3`).
    */
   readonly countLabel?: (count: number) => string;
-  /** Told when a message's action fails (default: console.error). */
+  /** Told when a message's action fails (default: the console). */
   readonly onActionError?: (error: unknown, message: ListedMessage) => void;
   /** Receive messages live, as they are added on the server (see `useMessages`). */
   readonly live?: boolean;
@@ -173,7 +174,7 @@ export function Toaster({
                   clicked = true;
                   gone();
                   runAction(action).catch((error: unknown) =>
-                    (onError.current ?? console.error)(error, message),
+                    (onError.current ?? logError)(error, message),
                   );
                 },
               }

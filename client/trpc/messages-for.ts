@@ -1,6 +1,7 @@
 import type { MessageAction } from '../../shared/message.js';
-import { MessageConsumer, type MessagesClient, type Receive } from '../core/message-consumer.js';
+import { MessageConsumer, type Receive } from '../core/message-consumer.js';
 import { MessageList } from '../core/message-list.js';
+import type { MessagesClient } from '../core/messages-client.js';
 import type { LinkDelivery } from './link-delivery.js';
 import { deliveryOf } from './messages-link.js';
 import { runAction } from './run-action.js';

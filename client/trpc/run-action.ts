@@ -1,5 +1,6 @@
 import type { MessageAction } from '../../shared/message.js';
-import type { MessageConsumer, MessagesClient } from '../core/message-consumer.js';
+import type { MessageConsumer } from '../core/message-consumer.js';
+import type { MessagesClient } from '../core/messages-client.js';
 import type { LinkDelivery } from './link-delivery.js';
 import { untypedClientOf } from './untyped-client-of.js';
 

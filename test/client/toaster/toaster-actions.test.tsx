@@ -117,6 +117,7 @@ describe("a message's action in the Toaster", () => {
 
     await waitFor(() =>
       expect(logged).toHaveBeenCalledWith(
+        'trpc-messages:',
         expect.any(TRPCClientError),
         expect.objectContaining({ id: 'forged-2' }),
       ),

@@ -2,7 +2,7 @@ import '../../fixtures/dom.js';
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { toast } from 'sonner';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MessagesClient } from '../../../client/core/message-consumer.js';
+import type { MessagesClient } from '../../../client/core/messages-client.js';
 import { useMessages } from '../../../client/react/use-messages.js';
 import { Toaster } from '../../../client/toaster/toaster.js';
 import { messagesFor } from '../../../client/trpc/messages-for.js';

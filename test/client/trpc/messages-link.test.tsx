@@ -3,7 +3,7 @@ import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { toast } from 'sonner';
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import type { MessagesClient } from '../../../client/core/message-consumer.js';
+import type { MessagesClient } from '../../../client/core/messages-client.js';
 import { useMessages } from '../../../client/react/use-messages.js';
 import { Toaster } from '../../../client/toaster/toaster.js';
 import { messagesFor } from '../../../client/trpc/messages-for.js';

@@ -6,7 +6,7 @@ import type { Receive } from './message-consumer.js';
  * payload), on their way to the page's Toaster: held until one takes them, then handed to it as
  * they come. One per page, so a server component needs no handle on the app's tRPC client.
  */
-export class PageMessages {
+export class PageInbox {
   #waiting: Array<{ readonly messages: readonly Message[]; readonly leaseMs: number }> = [];
   #receive: Receive | undefined;
 
@@ -27,5 +27,5 @@ export class PageMessages {
   }
 }
 
-/** The page's messages from the server (see `PageMessages`). */
-export const pageMessages = new PageMessages();
+/** The page's messages from the server (see `PageInbox`). */
+export const pageInbox = new PageInbox();
