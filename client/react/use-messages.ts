@@ -1,8 +1,10 @@
-import { useEffect, useLayoutEffect } from 'react';
+import { useSyncExternalStore } from 'react';
 import type { MessageAction } from '../../shared/message.js';
+import type { WatchOptions } from '../core/consume-policy.js';
 import type { ListedMessage } from '../core/message-list.js';
 import type { MessagesClient } from '../core/messages-client.js';
-import { useMessageFeed } from './use-message-feed.js';
+import { useClientMessages } from './use-client-messages.js';
+import { useIsomorphicLayoutEffect } from './use-isomorphic-layout-effect.js';
 
 /** What `useMessages` gives a component. */
 export interface UseMessagesResult {
@@ -22,15 +24,8 @@ export interface UseMessagesResult {
   readonly runAction: (action: MessageAction) => Promise<unknown>;
 }
 
-/** How `useMessages` gets messages. */
-export interface UseMessagesOptions {
-  /**
-   * Receive messages as they are added on the server, over the `messages.live` subscription
-   * (needs `httpSubscriptionLink` and a server store), instead of asking after each mutation
-   * (still asked with fallbackStorage, whose cookie holds messages the stream cannot see).
-   */
-  readonly live?: boolean;
-}
+/** How `useMessages` gets messages: `live`, as they are added on the server. */
+export type UseMessagesOptions = Omit<WatchOptions, 'queryClient'>;
 
 /**
  * The messages for the app's user, headless: fetched with `messages.consume` on mount, on window
@@ -42,16 +37,10 @@ export function useMessages(
   client: MessagesClient,
   options: UseMessagesOptions = {},
 ): UseMessagesResult {
-  const { shown, ...result } = useMessageFeed(client, options);
+  const { list, consumer, runAction } = useClientMessages(client, options);
+  const messages = useSyncExternalStore(list.subscribe, list.getSnapshot, list.getSnapshot);
   // The component renders what it is given: on screen as this commit lands, each entry for
   // every message it stands for.
-  useIsomorphicLayoutEffect(
-    () => shown(result.messages.flatMap((m) => m.ids)),
-    [shown, result.messages],
-  );
-  return result;
+  useIsomorphicLayoutEffect(() => list.shown(messages.flatMap((m) => m.ids)), [list, messages]);
+  return { messages, dismiss: list.dismiss, consume: consumer.consume, runAction };
 }
-
-/** useLayoutEffect in a browser, useEffect where there is no DOM (server rendering). */
-export const useIsomorphicLayoutEffect =
-  typeof document === 'undefined' ? useEffect : useLayoutEffect;

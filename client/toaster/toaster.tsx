@@ -1,14 +1,21 @@
 'use client';
 
-import { createContext, type ReactNode, useContext, useEffect, useRef } from 'react';
+import {
+  createContext,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useRef,
+  useSyncExternalStore,
+} from 'react';
 import { Toaster as Sonner, type ToasterProps as SonnerProps, toast } from 'sonner';
 import type { Translation } from '../../shared/catalog.js';
 import { ERROR, INFO, SUCCESS, WARNING } from '../../shared/levels.js';
 import { logError } from '../core/log-error.js';
 import type { ListedMessage } from '../core/message-list.js';
 import type { MessagesClient } from '../core/messages-client.js';
-import { useMessageFeed } from '../react/use-message-feed.js';
-import { useIsomorphicLayoutEffect } from '../react/use-messages.js';
+import { useClientMessages } from '../react/use-client-messages.js';
+import { useIsomorphicLayoutEffect } from '../react/use-isomorphic-layout-effect.js';
 import { useToastFocus } from './use-toast-focus.js';
 
 /** The kind of toast a level shows as: the nearest built-in level at or below it. */
@@ -121,10 +128,9 @@ export function Toaster({
   live,
   ...sonner
 }: ToasterProps) {
-  const { messages, dismiss, shown, runAction } = useMessageFeed(
-    client,
-    live === undefined ? {} : { live },
-  );
+  const { list, runAction } = useClientMessages(client, { live });
+  const messages = useSyncExternalStore(list.subscribe, list.getSnapshot, list.getSnapshot);
+  const { dismiss, shown } = list;
   useOnlyToaster();
   const focus = useToastFocus(dismiss);
   const { close } = focus;

@@ -1,7 +1,9 @@
 import type { MessageAction } from '../../shared/message.js';
+import { consumeTriggers, type WatchOptions } from '../core/consume-policy.js';
 import { MessageConsumer, type Receive } from '../core/message-consumer.js';
 import { MessageList } from '../core/message-list.js';
 import type { MessagesClient } from '../core/messages-client.js';
+import { pageInbox } from '../core/page-inbox.js';
 import type { LinkDelivery } from './link-delivery.js';
 import { deliveryOf } from './messages-link.js';
 import { runAction } from './run-action.js';
@@ -17,6 +19,12 @@ export interface ClientMessages {
   readonly receive: Receive;
   /** Calls a message's action through the client, claimed (see `runAction`). */
   readonly runAction: (action: MessageAction) => Promise<unknown>;
+  /**
+   * Keeps the list fed while something shows it: the page's own messages, a consume now, and
+   * one on each event the policy names (see `consumeTriggers`). Returns the function that stops
+   * this watch; the events are watched until every watch has stopped.
+   */
+  readonly watch: (options: WatchOptions) => () => void;
 }
 
 const byClient = new WeakMap<MessagesClient, ClientMessages>();
@@ -29,8 +37,8 @@ const byClient = new WeakMap<MessagesClient, ClientMessages>();
 export function messagesFor(client: MessagesClient): ClientMessages {
   let found = byClient.get(client);
   if (found === undefined) {
-    const delivery = deliveryOf(client);
     const untyped = untypedClientOf(client);
+    const delivery = untyped && deliveryOf(untyped);
     if (untyped) delivery?.attach(untyped);
     const list = delivery?.list ?? new MessageList();
     const receive: Receive = delivery
@@ -46,7 +54,16 @@ export function messagesFor(client: MessagesClient): ClientMessages {
       consumer,
       delivery,
       receive,
-      runAction: (action) => runAction(client, delivery, consumer, action),
+      runAction: (action) => runAction(untyped, delivery, consumer, action),
+      watch: (options) => {
+        // What the server put into the page itself (first paint) comes as a consume's answer.
+        const stopInbox = pageInbox.deliverTo(receive);
+        const stopConsumer = consumer.watch(consumeTriggers(consumer, delivery, options));
+        return () => {
+          stopInbox();
+          stopConsumer();
+        };
+      },
     };
     byClient.set(client, found);
   }

@@ -4,6 +4,7 @@ import {
   type httpBatchStreamLink,
   type httpLink,
   type TRPCLink,
+  type TRPCUntypedClient,
 } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
@@ -12,7 +13,6 @@ import { currentTab } from '../core/browser-tab.js';
 import { ackBeacon } from './ack-beacon.js';
 import { appHeaders, type HeadersRequest, operationsOf } from './app-headers.js';
 import { LinkDelivery } from './link-delivery.js';
-import { untypedClientOf } from './untyped-client-of.js';
 import type { WrappedLinkOptions } from './wrapped-link-options.js';
 
 // The delivery of each tRPC client that has the link, by the client's runtime (the object tRPC
@@ -87,7 +87,6 @@ export function messagesLink<TRouter extends AnyRouter, TOptions extends Wrapped
 }
 
 /** The delivery of `client`'s messagesLink, if it has one. */
-export function deliveryOf(client: object): LinkDelivery | undefined {
-  const runtime = untypedClientOf(client)?.runtime;
-  return runtime ? deliveries.get(runtime) : undefined;
+export function deliveryOf(client: TRPCUntypedClient<AnyRouter>): LinkDelivery | undefined {
+  return deliveries.get(client.runtime);
 }

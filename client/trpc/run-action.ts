@@ -1,8 +1,8 @@
+import type { TRPCUntypedClient } from '@trpc/client';
+import type { AnyRouter } from '@trpc/server';
 import type { MessageAction } from '../../shared/message.js';
 import type { MessageConsumer } from '../core/message-consumer.js';
-import type { MessagesClient } from '../core/messages-client.js';
 import type { LinkDelivery } from './link-delivery.js';
-import { untypedClientOf } from './untyped-client-of.js';
 
 /**
  * Calls a message's action (an Undo): the mutation at its path with its input, through the
@@ -11,16 +11,19 @@ import { untypedClientOf } from './untyped-client-of.js';
  * `messagesLink`), or a consume fetches them. Resolves with the mutation's result.
  */
 export function runAction(
-  client: MessagesClient,
+  client: TRPCUntypedClient<AnyRouter> | undefined,
   delivery: LinkDelivery | undefined,
   consumer: MessageConsumer,
   { path, input, token }: MessageAction,
 ): Promise<unknown> {
   // A dotted path reaches any mutation of the router.
   const call = async () => {
-    const untyped = untypedClientOf(client);
-    if (!untyped) throw new TypeError('trpc-messages: the client is not a tRPC client');
-    return untyped.mutation(path, input);
+    if (!client) {
+      throw new TypeError(
+        'trpc-messages: the client given is not a tRPC client; pass the one createTRPCClient made',
+      );
+    }
+    return client.mutation(path, input);
   };
   if (delivery) return delivery.claim({ path, token }, call);
   if (process.env.NODE_ENV !== 'production') {
