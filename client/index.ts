@@ -17,13 +17,8 @@ export {
   type UseMessagesResult,
   useMessages,
 } from './react/use-messages.js';
-export {
-  DEFAULT_DURATIONS,
-  Toaster,
-  type ToasterProps,
-  type ToastKind,
-  toastKind,
-} from './toaster/toaster.js';
+export { DEFAULT_DURATIONS, type ToastKind, toastKind } from './toaster/toast-kind.js';
+export { Toaster, type ToasterProps } from './toaster/toaster.js';
 export { type ClientMessages, messagesFor } from './trpc/messages-for.js';
 export { messagesLink } from './trpc/messages-link.js';
 export type { WrappedLinkOptions } from './trpc/wrapped-link-options.js';

@@ -1,4 +1,4 @@
-import { type FocusEvent, type KeyboardEvent, useRef, useState } from 'react';
+import { type FocusEvent, type KeyboardEvent, useCallback, useRef, useState } from 'react';
 
 /** The keyboard and focus behaviour of the Toaster's toasts (see `useToastFocus`). */
 export interface ToastFocus {
@@ -24,20 +24,27 @@ export function useToastFocus(dismiss: (id: string) => void): ToastFocus {
   const around = useRef<HTMLElement | null>(null);
   // Where focus came from into the toasts.
   const before = useRef<HTMLElement | null>(null);
-  const close = (id: string) => {
-    const from = document.activeElement?.closest('[data-sonner-toast]');
-    if (from && messageOf(from) === id) {
-      const next = [from.nextElementSibling, from.previousElementSibling].find((toast) =>
-        toast?.matches('[data-sonner-toast]:not([data-removed=true])'),
-      );
-      const back = before.current?.isConnected ? before.current : undefined;
-      // Nothing to go back to: the toasts' region (sonner's section), never <body>.
-      (
-        (next ?? back ?? around.current?.querySelector('section')) as HTMLElement | null | undefined
-      )?.focus();
-    }
-    dismiss(id);
-  };
+  // The same function while `dismiss` is: the Toaster's bridge is made with it.
+  const close = useCallback(
+    (id: string) => {
+      const from = document.activeElement?.closest('[data-sonner-toast]');
+      if (from && messageOf(from) === id) {
+        const next = [from.nextElementSibling, from.previousElementSibling].find((toast) =>
+          toast?.matches('[data-sonner-toast]:not([data-removed=true])'),
+        );
+        const back = before.current?.isConnected ? before.current : undefined;
+        // Nothing to go back to: the toasts' region (sonner's section), never <body>.
+        (
+          (next ?? back ?? around.current?.querySelector('section')) as
+            | HTMLElement
+            | null
+            | undefined
+        )?.focus();
+      }
+      dismiss(id);
+    },
+    [dismiss],
+  );
   return {
     within,
     close,
