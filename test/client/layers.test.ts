@@ -72,6 +72,18 @@ describe("the client's layers", () => {
     expect(forbidden).toEqual([]);
   });
 
+  it('keeps the Toaster and sonner out of the headless entry, however deep', () => {
+    const reached = ['headless.ts'];
+    for (const file of reached) {
+      for (const target of importsOf(file, fileSet))
+        if (!reached.includes(target)) reached.push(target);
+    }
+    expect(reached.filter((file) => file.startsWith('toaster/'))).toEqual([]);
+    expect(
+      reached.flatMap((file) => specifiersOf(file).filter((s) => s.startsWith('sonner'))),
+    ).toEqual([]);
+  });
+
   it('has no import cycle', () => {
     const cycles: string[] = [];
     const done = new Set<string>();
