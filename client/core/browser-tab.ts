@@ -132,19 +132,16 @@ export class BrowserTab {
           request(false);
         });
     };
+    // Shown or focused: a tab that does not lead takes the lead.
     const take = () => {
       if (release === undefined && this.visible) request(true);
     };
-    const onVisibility = () => {
-      if (this.visible) take();
-    };
-    doc?.addEventListener('visibilitychange', onVisibility);
+    doc?.addEventListener('visibilitychange', take);
     win?.addEventListener('focus', take);
-    if (this.visible) request(true);
-    else request(false);
+    request(this.visible);
     return () => {
       stopped = true;
-      doc?.removeEventListener('visibilitychange', onVisibility);
+      doc?.removeEventListener('visibilitychange', take);
       win?.removeEventListener('focus', take);
       queued?.abort();
       stopTask?.();

@@ -96,14 +96,14 @@ export class ToastBridge {
     const gone = () => this.#close(id);
     // sonner's plain toast has no type: the debug kind.
     (kind === 'debug' ? toast : toast[kind])(
-      <ToastContent message={message} report={this.#list.shown} />,
+      <ToastContent message={message} alert={kind === 'error'} report={this.#list.shown} />,
       {
         id,
         toasterId: TOASTER_ID,
         className: message.tags,
         // No toast leaves while the keyboard is in the toasts (WCAG 2.2.1): sonner holds its
         // timers on hover only.
-        duration: held ? Number.POSITIVE_INFINITY : (durations?.[kind] ?? DEFAULT_DURATIONS[kind]),
+        duration: held ? Infinity : (durations?.[kind] ?? DEFAULT_DURATIONS[kind]),
         onDismiss: gone,
         onAutoClose: gone,
         // Set even when undefined: an update must take away the button of an expired action.

@@ -2,7 +2,6 @@ import { createContext, type ReactNode, useContext } from 'react';
 import type { Translation } from '../../shared/catalog.js';
 import type { ListedMessage } from '../core/message-list.js';
 import { useIsomorphicLayoutEffect } from '../react/use-isomorphic-layout-effect.js';
-import { toastKind } from './toast-kind.js';
 
 /** How the Toaster renders a message's content (see `ToasterProps`). */
 export interface Renderers {
@@ -33,21 +32,19 @@ export function ActionLabel({ message }: { readonly message: ListedMessage }) {
  */
 export function ToastContent(props: {
   readonly message: ListedMessage;
+  /** An error: announced at once (the region sonner renders is polite). */
+  readonly alert: boolean;
   readonly report: (ids: readonly string[]) => void;
 }) {
-  const { message, report } = props;
+  const { message, alert, report } = props;
   const { render, translate, countLabel } = useContext(RenderersContext);
   useIsomorphicLayoutEffect(() => report(message.ids), [message, report]);
   const text =
     (message.translation && translate?.(message.translation, message)) ?? message.message;
   const { count } = message;
   return (
-    // The region sonner renders is polite; an error interrupts.
     // data-message: the toast's entry, for Escape and focus (see `useToastFocus`).
-    <div
-      data-message={message.id}
-      role={toastKind(message.level) === 'error' ? 'alert' : undefined}
-    >
+    <div data-message={message.id} role={alert ? 'alert' : undefined}>
       {render ? render(message, text) : text}
       {count > 1 && (
         <span data-count="">

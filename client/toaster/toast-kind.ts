@@ -9,7 +9,7 @@ export const DEFAULT_DURATIONS: Readonly<Record<ToastKind, number>> = {
   info: 4000,
   success: 4000,
   warning: 8000,
-  error: Number.POSITIVE_INFINITY,
+  error: Infinity,
 };
 
 /** The kind of toast a message of `level` shows as. */

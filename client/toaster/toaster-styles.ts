@@ -5,7 +5,7 @@
 // stills its toasts itself).
 /** The Toaster's style sheet, scoped to its class (`trpc-messages`). */
 export const TOASTER_STYLES =
-  '.trpc-messages[data-sonner-toaster][data-sonner-theme=light]{--success-text:hsl(140,100%,24%);--info-text:hsl(210,92%,40%);--warning-text:hsl(31,92%,30%);--error-text:hsl(360,100%,40%)}' +
+  '.trpc-messages[data-sonner-toaster][data-sonner-theme=light]{--success-text:#007a29;--info-text:#0866c4;--warning-text:#934f06;--error-text:#c00}' +
   '.trpc-messages [data-sonner-toast][data-styled] [data-close-button]{width:24px;height:24px;min-height:24px}' +
   '.trpc-messages :focus-visible{outline:2px solid!important;outline-offset:2px}' +
   '.trpc-messages [data-button]:focus-visible{outline-color:var(--normal-text)!important}' +

@@ -119,24 +119,23 @@ export class LinkDelivery {
   }
 
   /** Resolves once none of the link's requests is on its way (at once when none is). */
-  requestsSettled(): Promise<void> {
-    if (this.#inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => {
+  requestsSettled = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (this.#inFlight === 0) return resolve();
       const stop = this.#allSettled.subscribe(() => {
         stop();
         resolve();
       });
     });
-  }
 
   /** Takes messages a consume or a response handed over, leased for `leaseMs`. */
-  receive(messages: readonly Message[], leaseMs = this.#leaseMs): void {
+  receive = (messages: readonly Message[], leaseMs = this.#leaseMs): void => {
     this.#leaseMs = leaseMs;
     // A message shown before came again (its acknowledgement did not land): acknowledge again.
     const again = messages.filter((m) => this.tab.shown.has(m.id)).map((m) => m.id);
     this.#acks.add(again, leaseMs);
     this.list.push(messages);
-  }
+  };
 
   /**
    * A call settled with `response`: a mutation whose response carried nothing needs a consume

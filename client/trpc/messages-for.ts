@@ -41,13 +41,11 @@ export function messagesFor(client: MessagesClient): ClientMessages {
     const delivery = untyped && deliveryOf(untyped);
     if (untyped) delivery?.attach(untyped);
     const list = delivery?.list ?? new MessageList();
-    const receive: Receive = delivery
-      ? (messages, leaseMs) => delivery.receive(messages, leaseMs)
-      : (messages) => void list.push(messages);
+    const receive: Receive = delivery?.receive ?? ((messages) => void list.push(messages));
     const consumer = new MessageConsumer(client, {
       receive,
       tab: delivery?.tab,
-      requestsSettled: delivery ? () => delivery.requestsSettled() : undefined,
+      requestsSettled: delivery?.requestsSettled,
     });
     found = {
       list,

@@ -7,7 +7,7 @@ import {
   type TRPCUntypedClient,
 } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
-import { observable } from '@trpc/server/observable';
+import { tap } from '@trpc/server/observable';
 import { CLIENT_HEADER } from '../../shared/delivery.js';
 import { currentTab } from '../core/browser-tab.js';
 import { ackBeacon } from './ack-beacon.js';
@@ -64,25 +64,22 @@ export function messagesLink<TRouter extends AnyRouter, TOptions extends Wrapped
         [CLIENT_HEADER]: delivery.clientHeader(operationsOf(request).map((op) => op.path)),
       }),
     })(runtime);
-    return ({ op, next }) =>
-      observable((observer) => {
-        let response: unknown;
-        const subscription = inner({ op, next }).subscribe({
+    return ({ op, next }) => {
+      let response: unknown;
+      return inner({ op, next }).pipe(
+        tap({
           next(value) {
             response = value.context?.response;
-            observer.next(value);
           },
           error(error) {
             delivery.settled(op.type, op.path, error.meta?.response);
-            observer.error(error);
           },
           complete() {
             delivery.settled(op.type, op.path, response);
-            observer.complete();
           },
-        });
-        return () => subscription.unsubscribe();
-      });
+        }),
+      );
+    };
   };
 }
 
