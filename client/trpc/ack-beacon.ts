@@ -25,18 +25,12 @@ export function ackBeacon(options: WrappedLinkOptions & { readonly headers?: unk
   };
   return (clientHeader) => {
     void appHeaders(options, { op, opList: [op] })
-      .then((headers) =>
-        send(url, {
-          method: 'POST',
-          keepalive: true,
-          headers: {
-            ...headers,
-            // tRPC answers a POST without a JSON content type 415, even when it reads no body.
-            'content-type': 'application/json',
-            [CLIENT_HEADER]: clientHeader,
-          },
-        }),
-      )
+      .then((headers) => {
+        // tRPC answers a POST without a JSON content type 415, even when it reads no body.
+        headers.set('content-type', 'application/json');
+        headers.set(CLIENT_HEADER, clientHeader);
+        return send(url, { method: 'POST', keepalive: true, headers });
+      })
       .catch(() => {
         // The page is going away: what was not acknowledged may come again, held back here.
       });

@@ -11,13 +11,13 @@ export function operationsOf(request: HeadersRequest): readonly Operation[] {
 
 /**
  * The headers the app gives its link for a request (its `headers` option: an object, or a
- * function asked with the request's operations), as a plain object.
+ * function asked with the request's operations), to add the kit's own to.
  */
 export async function appHeaders(
   options: WrappedLinkOptions & { readonly headers?: unknown },
   request: HeadersRequest,
-): Promise<Record<string, string>> {
+): Promise<Headers> {
   const { headers } = options;
   const given: unknown = typeof headers === 'function' ? await headers(request) : headers;
-  return Object.fromEntries(new Headers(given as HeadersInit | undefined));
+  return new Headers(given as HeadersInit | undefined);
 }

@@ -59,10 +59,14 @@ export function messagesLink<TRouter extends AnyRouter, TOptions extends Wrapped
       ...options,
       fetch: delivery.fetch(getFetch(options.fetch)),
       // Asked for each HTTP request, with the operations it carries.
-      headers: async (request: HeadersRequest) => ({
-        ...(await appHeaders(options, request)),
-        [CLIENT_HEADER]: delivery.clientHeader(operationsOf(request).map((op) => op.path)),
-      }),
+      headers: async (request: HeadersRequest) => {
+        const headers = await appHeaders(options, request);
+        headers.set(
+          CLIENT_HEADER,
+          delivery.clientHeader(operationsOf(request).map((op) => op.path)),
+        );
+        return headers;
+      },
     })(runtime);
     return ({ op, next }) => {
       let response: unknown;
