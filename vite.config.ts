@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^trpc-messages$/, replacement: source('shared/index.ts') },
       { find: /^trpc-messages\/server$/, replacement: source('server/index.ts') },
       { find: /^trpc-messages\/client$/, replacement: source('client/index.ts') },
+      { find: /^trpc-messages\/client\/headless$/, replacement: source('client/headless.ts') },
       { find: /^trpc-messages\/testing$/, replacement: source('server/testing/index.ts') },
     ],
   },

@@ -7,10 +7,21 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { build } from 'esbuild';
 import { GlobalWindow } from 'happy-dom';
-import { mutationSettled } from '../client/consume-triggers.js';
-import { messagesFor } from '../client/messages-for.js';
-import { messagesLink } from '../client/messages-link.js';
+import { mutationSettled } from '../client/core/consume-triggers.js';
+import { messagesFor } from '../client/trpc/messages-for.js';
+import { messagesLink } from '../client/trpc/messages-link.js';
 import { createDemoApi, type DemoRouter } from '../demo/api/router.js';
+
+/** The client's budget, minified and gzipped: the Toaster, its hook and its link together. */
+export const CLIENT_BUDGET_BYTES = 5000;
+
+/** The client as an app imports it: with the Toaster, or headless (its own UI over the hook). */
+const ENTRIES = {
+  'Toaster + useMessages + messagesLink':
+    "export { messagesLink, Toaster, useMessages } from './client/index.js';",
+  'headless: useMessages + messagesLink':
+    "export { messagesLink, useMessages } from './client/headless.js';",
+} as const;
 
 /** What the kit's client code weighs: the whole, and each source file's share. */
 export interface ClientBundleSize {
@@ -23,15 +34,18 @@ export interface ClientBundleSize {
 }
 
 /**
- * The kit's own client code, minified and gzipped: what an app adds to its production bundle.
- * Built as an app's production build builds it: `process.env.NODE_ENV` is "production", so the
- * development-only warnings and explanations are left out (esbuild would assume it for a
- * minified browser build anyway; it is said here so the figure does not hang on that default).
+ * The kit's own client code, minified and gzipped: what an app adds to its production bundle
+ * when it imports `entry`'s exports. Built as an app's production build builds it:
+ * `process.env.NODE_ENV` is "production", so the development-only warnings and explanations are
+ * left out (esbuild would assume it for a minified browser build anyway; it is said here so the
+ * figure does not hang on that default).
  */
-export async function clientBundleBytes(): Promise<ClientBundleSize> {
+export async function clientBundleBytes(
+  entry: keyof typeof ENTRIES = 'Toaster + useMessages + messagesLink',
+): Promise<ClientBundleSize> {
   const result = await build({
     stdin: {
-      contents: "export { messagesLink, Toaster, useMessages } from './client/index.js';",
+      contents: ENTRIES[entry],
       // The repository root, from bench/ or from .bench/ (compile.ts).
       resolveDir: fileURLToPath(new URL('..', import.meta.url)),
       loader: 'ts',
@@ -53,6 +67,38 @@ export async function clientBundleBytes(): Promise<ClientBundleSize> {
     .filter(({ minified }) => minified > 0)
     .sort((a, b) => b.minified - a.minified);
   return { minified: code.byteLength, gzipped: gzipSync(code).byteLength, bySource };
+}
+
+/**
+ * Prints what the client weighs with the Toaster and headless: each source file's minified
+ * bytes, then the totals against the budget. Returns the sizes, by entry.
+ */
+export async function printClientSize(): Promise<Record<keyof typeof ENTRIES, ClientBundleSize>> {
+  const names = Object.keys(ENTRIES) as (keyof typeof ENTRIES)[];
+  const sizes = Object.fromEntries(
+    await Promise.all(names.map(async (name) => [name, await clientBundleBytes(name)] as const)),
+  ) as Record<keyof typeof ENTRIES, ClientBundleSize>;
+  const [full, headless] = names.map((name) => sizes[name]);
+  console.log(
+    '\nClient: each source file, minified bytes in the bundle (gzip applies to the whole)',
+  );
+  console.table(
+    full?.bySource.map(({ source, minified }) => ({
+      source,
+      'with the Toaster': minified,
+      headless: headless?.bySource.find((s) => s.source === source)?.minified ?? '',
+    })),
+  );
+  console.log('Client: the kit’s own code (excluding react, react-query, tRPC and sonner)');
+  console.table(
+    names.map((name) => ({
+      measure: name,
+      minified: `${sizes[name].minified} B`,
+      'minified + gzip': `${sizes[name].gzipped} B`,
+      budget: `${(sizes[name].gzipped / CLIENT_BUDGET_BYTES).toFixed(2)} x ${CLIENT_BUDGET_BYTES} B`,
+    })),
+  );
+  return sizes;
 }
 
 /**

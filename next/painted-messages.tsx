@@ -1,7 +1,7 @@
 'use client';
 
-import { pageMessages } from '../client/page-messages.js';
-import { useIsomorphicLayoutEffect } from '../client/use-messages.js';
+import { pageInbox } from '../client/core/page-inbox.js';
+import { useIsomorphicLayoutEffect } from '../client/react/use-isomorphic-layout-effect.js';
 import type { Message } from '../shared/message.js';
 
 /** Props of `<PaintedMessages />`: what the server took for this page (see `takePageMessages`). */
@@ -16,6 +16,6 @@ export interface PaintedMessagesProps {
  * nothing itself.
  */
 export function PaintedMessages({ messages, leaseMs }: PaintedMessagesProps) {
-  useIsomorphicLayoutEffect(() => pageMessages.hand(messages, leaseMs), [messages, leaseMs]);
+  useIsomorphicLayoutEffect(() => pageInbox.hand(messages, leaseMs), [messages, leaseMs]);
   return null;
 }
