@@ -1,4 +1,4 @@
-import type { Catalog, DefinedCatalog, Translation } from '../../shared/catalog.js';
+import type { Catalog, DefinedCatalog } from '../../shared/catalog.js';
 import {
   assertLevel,
   DEBUG,
@@ -30,6 +30,10 @@ import {
 import { andThen, isPending, type MaybePromise, settle } from '../storage/maybe-promise.js';
 import type { HandOut, Lease } from '../storage/message-store.js';
 import { type AcceptRules, acceptMessage } from './accept-message.js';
+import type { AddOptions, MessageText } from './add-options.js';
+
+export type { AddOptions, MessageText } from './add-options.js';
+
 import { fitMessage } from './fit-message.js';
 import { newMessageId } from './message-id.js';
 import { MessageInputError, warnOnce } from './message-input-error.js';
@@ -95,22 +99,6 @@ export interface MessagesOptions<Tags extends TagMap = DefaultTags> {
 }
 
 const ignore = () => undefined;
-
-/** Options of one added message. */
-export interface AddOptions {
-  /** Space-separated tags put before the level tag in `tags` (class names for the UI). */
-  readonly extraTags?: string;
-  /**
-   * A later message with the same key takes this one's place on screen, where this one is still
-   * shown: a job's progress, a status that changes.
-   */
-  readonly key?: string;
-  /** A call the user can make from the message: `action: action({ label: 'Undo', … })`. */
-  readonly action?: MessageAction;
-}
-
-/** What a message says: a text, or a key of the app's catalog with its parameters. */
-export type MessageText = string | Translation;
 
 /**
  * One request's messages (Django's BaseStorage): queue with `add` and the level methods, read

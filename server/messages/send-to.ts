@@ -33,15 +33,19 @@ class RecipientBackend implements Backend {
   }
 }
 
-/** Sends messages to one recipient from outside a request; each call stores at once. */
-export interface RecipientMessages<Tags extends TagMap = DefaultTags> {
+// The level methods of `Messages` (one definition there), each here sending at once.
+const LEVEL_METHODS = ['debug', 'info', 'success', 'warning', 'error'] as const;
+type LevelMethod = (typeof LEVEL_METHODS)[number];
+
+/**
+ * Sends messages to one recipient from outside a request, as a request's `Messages` queues them
+ * (`add`, `success`, …); each call stores at once.
+ */
+export type RecipientMessages<Tags extends TagMap = DefaultTags> = {
   add(level: LevelOf<Tags>, message: MessageText, options?: AddOptions): Promise<void>;
-  debug(message: MessageText, options?: AddOptions): Promise<void>;
-  info(message: MessageText, options?: AddOptions): Promise<void>;
-  success(message: MessageText, options?: AddOptions): Promise<void>;
-  warning(message: MessageText, options?: AddOptions): Promise<void>;
-  error(message: MessageText, options?: AddOptions): Promise<void>;
-}
+} & {
+  readonly [Method in LevelMethod]: (message: MessageText, options?: AddOptions) => Promise<void>;
+};
 
 const ignore = () => undefined;
 
@@ -80,12 +84,14 @@ export function sendTo<Tags extends TagMap = DefaultTags>(
     queue(replacing);
     await replacing.update();
   };
+  const levels = Object.fromEntries(
+    LEVEL_METHODS.map((method) => [
+      method,
+      (message: MessageText, opts?: AddOptions) => send(opts?.key, (m) => m[method](message, opts)),
+    ]),
+  ) as Record<LevelMethod, (message: MessageText, options?: AddOptions) => Promise<void>>;
   return {
     add: (level, message, opts) => send(opts?.key, (m) => m.add(level, message, opts)),
-    debug: (message, opts) => send(opts?.key, (m) => m.debug(message, opts)),
-    info: (message, opts) => send(opts?.key, (m) => m.info(message, opts)),
-    success: (message, opts) => send(opts?.key, (m) => m.success(message, opts)),
-    warning: (message, opts) => send(opts?.key, (m) => m.warning(message, opts)),
-    error: (message, opts) => send(opts?.key, (m) => m.error(message, opts)),
+    ...levels,
   };
 }
