@@ -1,7 +1,6 @@
 'use client';
 
-import { pageInbox } from '../client/core/page-inbox.js';
-import { useIsomorphicLayoutEffect } from '../client/react/use-isomorphic-layout-effect.js';
+import { pageInbox, useIsomorphicLayoutEffect } from '../client/internal.js';
 import type { Message } from '../shared/message.js';
 
 /** Props of `<PaintedMessages />`: what the server took for this page (see `takePageMessages`). */

@@ -1,10 +1,10 @@
 import { type Catalog, readTranslation, type Translation } from '../../shared/catalog.js';
 import { isLevel, levelProblem } from '../../shared/levels.js';
 import type { MessageAction, StoredMessage } from '../../shared/message.js';
+import { isMessageAction, isMessageKey, MAX_KEY_LENGTH } from '../storage/message-rules.js';
 import type { AddOptions } from './add-options.js';
 import { newMessageId } from './message-id.js';
 import { MessageInputError, type MessageProblem } from './message-input-error.js';
-import { isMessageAction, isMessageKey, MAX_KEY_LENGTH } from './message-rules.js';
 
 /** What `acceptMessage` needs of a request's settings. */
 export interface AcceptRules {

@@ -1,8 +1,8 @@
 import type { ParamValue } from '../../shared/catalog.js';
 import type { StoredMessage } from '../../shared/message.js';
 import { utf8Length, utf8Prefix } from '../encoding/utf8.js';
+import { messageWeight, weighsAtMost } from '../storage/message-weight.js';
 import { MessageInputError } from './message-input-error.js';
-import { messageWeight, weighsAtMost } from './message-weight.js';
 
 const ELLIPSIS = '…';
 const ELLIPSIS_BYTES = 3;

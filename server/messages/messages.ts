@@ -34,10 +34,10 @@ import type { AddOptions, MessageText } from './add-options.js';
 
 export type { AddOptions, MessageText } from './add-options.js';
 
+import { MAX_MESSAGE_BYTES } from '../storage/message-weight.js';
 import { fitMessage } from './fit-message.js';
 import { newMessageId } from './message-id.js';
 import { MessageInputError, warnOnce } from './message-input-error.js';
-import { MAX_MESSAGE_BYTES } from './message-weight.js';
 
 /** The most a message may weigh by default, in bytes (see `messageWeight`). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 8192;

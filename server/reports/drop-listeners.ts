@@ -1,4 +1,4 @@
-import type { DropEvent } from '../storage/message-store.js';
+import type { DropEvent } from './drop-event.js';
 import { DropSummary } from './drop-summary.js';
 import { Listeners, type ListenOptions } from './listeners.js';
 import { logError } from './log-error.js';

@@ -1,5 +1,5 @@
 import { processWide } from '../runtime/process-wide.js';
-import type { DropEvent, MessageStore } from '../storage/message-store.js';
+import type { DropEvent } from './drop-event.js';
 import { logError } from './log-error.js';
 import { type DroppedBecause, MessagesDroppedError } from './messages-dropped-error.js';
 
@@ -52,14 +52,19 @@ export class DropSummary {
   }
 }
 
+/** What tells of drops: a store (see `MessageStore.watchDrops`). */
+interface DropSource {
+  watchDrops?(listener: (event: DropEvent) => void): () => void;
+}
+
 /**
  * Logs the drops of `store` in counts (see `DropSummary`), with one registration per store however
  * many ask: every kit with no listener of its own asks, and one drop is one report. Held for as
  * long as the store lives.
  */
-export function logDrops(store: MessageStore): void {
+export function logDrops(store: DropSource): void {
   // Process-wide, as the default store is: copies of the module share it.
-  const logged = processWide('logged-drops', () => new WeakSet<MessageStore>());
+  const logged = processWide('logged-drops', () => new WeakSet<DropSource>());
   if (!store.watchDrops || logged.has(store)) return;
   logged.add(store);
   const summary = new DropSummary((error) => logError(error));

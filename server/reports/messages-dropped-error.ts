@@ -1,5 +1,5 @@
 import type { StoredMessage } from '../../shared/message.js';
-import type { DropReason } from '../storage/message-store.js';
+import type { DropReason } from './drop-event.js';
 import { Notice } from './notice.js';
 
 /** Why messages were dropped unread: a store's reason, or a cookie over its byte budget. */

@@ -1,8 +1,8 @@
 import type { Translation } from '../../shared/catalog.js';
 import type { MessageAction, StoredMessage } from '../../shared/message.js';
-import { isMessageAction, isMessageKey, isTranslation } from '../messages/message-rules.js';
-import { MAX_MESSAGE_BYTES, weighsAtMost } from '../messages/message-weight.js';
+import { isMessageAction, isMessageKey, isTranslation } from './message-rules.js';
 import type { HeldLease } from './message-store.js';
+import { MAX_MESSAGE_BYTES, weighsAtMost } from './message-weight.js';
 
 // Compact form: [id, level, text], [id, level, text, extraTags], or, for a leased message (in the
 // cookie), [id, level, text, extraTags, holder, until in ms since the epoch]; a message with a

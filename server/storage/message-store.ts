@@ -1,4 +1,8 @@
 import type { StoredMessage } from '../../shared/message.js';
+import type { DropEvent } from '../reports/drop-event.js';
+
+export type { DropEvent, DropReason } from '../reports/drop-event.js';
+
 import type { ListenOptions } from '../reports/listeners.js';
 
 /**
@@ -124,22 +128,6 @@ export interface HeldLease {
  * `applyChange` (delivery-rule.ts) is this rule, which every store follows.
  */
 export type HandOut = 'none' | 'own' | 'all' | 'take';
-
-/** Why a store let messages go without them being read. */
-export type DropReason =
-  /** The key had more than `maxMessagesPerKey`: its oldest went. */
-  | 'overflow'
-  /** More than `maxKeys` keys, or more than `maxBytes` in all: the least recently used key went. */
-  | 'evicted'
-  /** The key was not written for `ttlMs`. */
-  | 'expired';
-
-/** Messages a store let go unread, and why. */
-export interface DropEvent {
-  readonly key: string;
-  readonly messages: readonly StoredMessage[];
-  readonly reason: DropReason;
-}
 
 /** Throws unless a change that hands out under a lease has one. */
 export function assertLeaseFor(change: StoreChange): void {

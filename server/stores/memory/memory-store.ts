@@ -1,5 +1,4 @@
 import type { StoredMessage } from '../../../shared/message.js';
-import { messageWeight } from '../../messages/message-weight.js';
 import { DropListeners } from '../../reports/drop-listeners.js';
 import type { ListenOptions } from '../../reports/listeners.js';
 import { positiveInteger } from '../../runtime/positive-integer.js';
@@ -16,6 +15,7 @@ import {
   type Retirement,
   type StoreChange,
 } from '../../storage/message-store.js';
+import { messageWeight } from '../../storage/message-weight.js';
 import { ExpiringMap } from './expiring-map.js';
 
 export type { DropEvent, DropReason } from '../../storage/message-store.js';

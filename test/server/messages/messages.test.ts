@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { Signer } from '../../../server/crypto/signer.js';
 import { createCookieExchange } from '../../../server/http/cookie-exchange.js';
 import { MessageInputError } from '../../../server/messages/message-input-error.js';
-import { messageWeight } from '../../../server/messages/message-weight.js';
 import {
   type AddOptions,
   Messages,
@@ -15,6 +14,7 @@ import {
 import type { Backend, MessageStorage } from '../../../server/storage/backend.js';
 import { cookieStorage } from '../../../server/storage/cookie/cookie-storage.js';
 import type { StoreChange } from '../../../server/storage/message-store.js';
+import { messageWeight } from '../../../server/storage/message-weight.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
 import { MemoryStore } from '../../../server/stores/memory/memory-store.js';
 import { createActionMaker, createActionSigner } from '../../../server/trpc/actions.js';

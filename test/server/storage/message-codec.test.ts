@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_MESSAGE_BYTES } from '../../../server/messages/message-weight.js';
 import {
   decodeMessages,
   encodeMessages,
   encodeMessagesAsJson,
 } from '../../../server/storage/message-codec.js';
+import { MAX_MESSAGE_BYTES } from '../../../server/storage/message-weight.js';
 import type { StoredMessage } from '../../../shared/message.js';
 
 const saved: StoredMessage = { id: 'a1', level: 25, message: 'Task saved.', extraTags: '' };

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageInputError } from '../../../server/messages/message-input-error.js';
-import { messageWeight } from '../../../server/messages/message-weight.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../../server/messages/messages.js';
+import { messageWeight } from '../../../server/storage/message-weight.js';
 import { serverStorage } from '../../../server/storage/server-storage.js';
 import { MemoryStore } from '../../../server/stores/memory/memory-store.js';
 import type { FailureSite } from '../../../server/trpc/reporter.js';

@@ -5,7 +5,7 @@ import {
   messageWeight,
   type WeighedMessage,
   weighsAtMost,
-} from '../../../server/messages/message-weight.js';
+} from '../../../server/storage/message-weight.js';
 
 const plain = (message: string, extraTags = ''): WeighedMessage => ({ message, extraTags });
 
