@@ -1,0 +1,156 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { type CodeBlock, codeBlocks } from '../fixtures/markdown-code.js';
+
+// Every TypeScript block a reader copies from the README or docs/ compiles against the kit as it
+// is: the blocks are taken from the Markdown itself, so what is checked is what the page shows.
+//
+// A block is a module of its own, named `snippet-<n>.ts` (or `.tsx`) in a folder of its page;
+// `file=<name>` names it instead, so the page's other blocks can import it (`./server.js`). A block
+// that is a fragment (code inside a procedure, a job) names its preambles, `in=<name>[,<name>]`:
+// files docs/snippets/<name>.ts, checked by the project's type check too, whose text goes before
+// the block's (so they import packages, never each other). `skip="<why>"` leaves a block out, and
+// must say why.
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const snippetsDir = join(root, 'docs/snippets');
+
+/** The README and every Markdown page under docs/. */
+function pages(): string[] {
+  const found = [join(root, 'README.md')];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.md')) found.push(path);
+    }
+  };
+  walk(join(root, 'docs'));
+  return found;
+}
+
+// Modules the snippets import whose types the project does not install (workerd's built-in one).
+const ambient = [join(root, 'test/runtimes/launchers/cloudflare-workers.d.ts')];
+
+/** A block as the checker compiles it: the preamble's text, then the block's. */
+interface CheckedBlock {
+  readonly block: CodeBlock;
+  readonly path: string;
+  readonly text: string;
+  /** How many lines the preamble adds before the block's first. */
+  readonly offset: number;
+}
+
+const checked = new Map<string, CheckedBlock>();
+const skipped: CodeBlock[] = [];
+for (const page of pages()) {
+  const folder = join(root, 'docs/.snippets', relative(root, page).replace(/\.md$/, ''));
+  codeBlocks(page)
+    .filter((block) => block.lang === 'ts' || block.lang === 'tsx')
+    .forEach((block, index) => {
+      if ('skip' in block.meta) {
+        skipped.push(block);
+        return;
+      }
+      const path = join(folder, block.meta.file ?? `snippet-${index + 1}.${block.lang}`);
+      const preamble = (block.meta.in?.split(',') ?? [])
+        .map((name) => readPreamble(name, block))
+        .join('');
+      const text = preamble + block.code;
+      checked.set(path, { block, path, text, offset: preamble.split('\n').length - 1 });
+    });
+}
+
+function readPreamble(name: string, block: CodeBlock): string {
+  const path = join(snippetsDir, `${name}.ts`);
+  if (!existsSync(path)) {
+    throw new Error(`${where(block, 0)}: no preamble docs/snippets/${name}.ts`);
+  }
+  return readFileSync(path, 'utf8');
+}
+
+/** Where a line of a block is in its page, as an editor takes it: `README.md:42`. */
+function where(block: CodeBlock, line: number): string {
+  return `${relative(root, block.page)}:${block.line + line}`;
+}
+
+/** The compiler's complaints about each checked block, as `page:line: message`. */
+function compile(): Map<string, string[]> {
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+      },
+    },
+  );
+  if (config === undefined) throw new Error('tsconfig.json could not be read');
+  // Imports as apps write them: Next.js apps leave out a relative import's extension, which
+  // NodeNext refuses; Node apps' `./server.js` resolves to server.ts either way.
+  const options = {
+    ...config.options,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+  };
+  const host = ts.createCompilerHost(options);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersion, ...rest) => {
+    const snippet = checked.get(fileName);
+    return snippet
+      ? ts.createSourceFile(fileName, snippet.text, languageVersion, true)
+      : getSourceFile(fileName, languageVersion, ...rest);
+  };
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (fileName) => checked.has(fileName) || fileExists(fileName);
+  const readFile = host.readFile.bind(host);
+  host.readFile = (fileName) => checked.get(fileName)?.text ?? readFile(fileName);
+  const directoryExists = host.directoryExists?.bind(host);
+  host.directoryExists = (name) =>
+    [...checked.keys()].some((path) => path.startsWith(`${name}/`)) ||
+    (directoryExists?.(name) ?? true);
+
+  const program = ts.createProgram([...checked.keys(), ...ambient], options, host);
+  const complaints = new Map<string, string[]>();
+  for (const { block, path, offset } of checked.values()) {
+    const file = program.getSourceFile(path);
+    if (file === undefined) throw new Error(`${where(block, 0)}: not compiled`);
+    const diagnostics = [
+      ...program.getSyntacticDiagnostics(file),
+      ...program.getSemanticDiagnostics(file),
+    ];
+    const page = relative(root, block.page);
+    for (const diagnostic of diagnostics) {
+      const line = file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line - offset;
+      const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
+      const at = line < 0 ? `${where(block, 0)} (in its preamble)` : where(block, line);
+      complaints.set(page, [...(complaints.get(page) ?? []), `${at}: ${message}`]);
+    }
+  }
+  return complaints;
+}
+
+describe('the code blocks of the README and docs/', () => {
+  const complaints = compile();
+  const checkedPages = [...new Set([...checked.values()].map(({ block }) => block.page))];
+
+  it('finds the TypeScript blocks of the README and of the docs pages', () => {
+    expect(checkedPages.map((page) => relative(root, page))).toContain('README.md');
+    expect(checked.size).toBeGreaterThan(20);
+  });
+
+  it.each(checkedPages.map((page) => relative(root, page)))(
+    'every TypeScript block of %s compiles',
+    (page) => {
+      expect(complaints.get(page) ?? []).toEqual([]);
+    },
+  );
+
+  it('leaves a block out only when it says why', () => {
+    for (const block of skipped) expect(block.meta.skip?.trim(), where(block, 0)).toBeTruthy();
+  });
+});
