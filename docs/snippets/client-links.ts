@@ -1,7 +1,6 @@
-// Preamble of the docs' fragments that build a tRPC client, after `app-router` (see
-// test/docs/snippets.test.ts): the links' imports.
+// Preamble of the docs' fragments that build a tRPC client (see test/docs/snippets.test.ts): the
+// links' imports, and the quick start's router type.
 // biome-ignore-all lint/correctness/noUnusedImports: the names are for the blocks that follow
-// biome-ignore-all lint/correctness/noUnusedVariables: the names are for the blocks that follow
 import {
   createTRPCClient,
   httpBatchLink,
@@ -11,3 +10,4 @@ import {
   splitLink,
 } from '@trpc/client';
 import { messagesLink } from 'trpc-messages/client';
+import type { AppRouter } from './app.js';

@@ -12,8 +12,8 @@ import { type CodeBlock, codeBlocks } from '../fixtures/markdown-code.js';
 // `file=<name>` names it instead, so the page's other blocks can import it (`./server.js`). A block
 // that is a fragment (code inside a procedure, a job) names its preambles, `in=<name>[,<name>]`:
 // files docs/snippets/<name>.ts, checked by the project's type check too, whose text goes before
-// the block's (so they import packages, never each other). `skip="<why>"` leaves a block out, and
-// must say why.
+// the block's (a preamble's relative imports, such as the quick start's app in ./app.js, resolved
+// from docs/snippets/). `skip="<why>"` leaves a block out, and must say why.
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const snippetsDir = join(root, 'docs/snippets');
@@ -69,7 +69,12 @@ function readPreamble(name: string, block: CodeBlock): string {
   if (!existsSync(path)) {
     throw new Error(`${where(block, 0)}: no preamble docs/snippets/${name}.ts`);
   }
-  return readFileSync(path, 'utf8');
+  // Its relative imports (the shared app, ./app.js) are resolved from docs/snippets/, not from
+  // the block's folder.
+  return readFileSync(path, 'utf8').replace(
+    /(from ')(\.\.?\/[^']+)'/g,
+    (_, from: string, specifier: string) => `${from}${join(snippetsDir, specifier)}'`,
+  );
 }
 
 /** Where a line of a block is in its page, as an editor takes it: `README.md:42`. */
