@@ -1,39 +1,28 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { type CodeBlock, codeBlocks } from '../fixtures/markdown-code.js';
+import { type CodeBlock, codeBlocks, docPages } from '../fixtures/markdown-code.js';
 
 // Every TypeScript block a reader copies from the README or docs/ compiles against the kit as it
 // is: the blocks are taken from the Markdown itself, so what is checked is what the page shows.
 //
-// A block is a module of its own, named `snippet-<n>.ts` (or `.tsx`) in a folder of its page;
-// `file=<name>` names it instead, so the page's other blocks can import it (`./server.js`). A block
-// that is a fragment (code inside a procedure, a job) names its preambles, `in=<name>[,<name>]`:
-// files docs/snippets/<name>.ts, checked by the project's type check too, whose text goes before
-// the block's (a preamble's relative imports, such as the quick start's app in ./app.js, resolved
-// from docs/snippets/). `skip="<why>"` leaves a block out, and must say why.
+// A block is a module of its own, `snippet-<n>.ts` (or `.tsx`) in a folder of its page; one whose
+// first line names a file (`// server.ts`) is that file, which the page's other blocks can import
+// (`./server.js`). A fragment (code inside a procedure, a job) names its preambles on its fence,
+// `in=<name>[,<name>]`: files docs/snippets/<name>.ts, checked by the project's type check too,
+// whose text goes before the block's (their relative imports, such as the quick start's app in
+// ./app.js, resolved from docs/snippets/). `skip="<why>"` leaves a block out, and must say why.
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const snippetsDir = join(root, 'docs/snippets');
 
-/** The README and every Markdown page under docs/. */
-function pages(): string[] {
-  const found = [join(root, 'README.md')];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.md')) found.push(path);
-    }
-  };
-  walk(join(root, 'docs'));
-  return found;
-}
-
 // Modules the snippets import whose types the project does not install (workerd's built-in one).
 const ambient = [join(root, 'test/runtimes/launchers/cloudflare-workers.d.ts')];
+
+// The first line of a block that is a file of its own: `// app/api/trpc/[trpc]/route.ts`.
+const NAMED = /^\/\/ ([\w./[\]-]+\.tsx?)$/;
 
 /** A block as the checker compiles it: the preamble's text, then the block's. */
 interface CheckedBlock {
@@ -46,7 +35,7 @@ interface CheckedBlock {
 
 const checked = new Map<string, CheckedBlock>();
 const skipped: CodeBlock[] = [];
-for (const page of pages()) {
+for (const page of docPages(root).map((path) => join(root, path))) {
   const folder = join(root, 'docs/.snippets', relative(root, page).replace(/\.md$/, ''));
   codeBlocks(page)
     .filter((block) => block.lang === 'ts' || block.lang === 'tsx')
@@ -55,10 +44,12 @@ for (const page of pages()) {
         skipped.push(block);
         return;
       }
-      const path = join(folder, block.meta.file ?? `snippet-${index + 1}.${block.lang}`);
+      const named = NAMED.exec(block.code.split('\n')[0] ?? '')?.[1];
+      const path = join(folder, named ?? `snippet-${index + 1}.${block.lang}`);
       const preamble = (block.meta.in?.split(',') ?? [])
         .map((name) => readPreamble(name, block))
         .join('');
+      if (checked.has(path)) throw new Error(`${where(block, 0)}: a second block is ${named}`);
       const text = preamble + block.code;
       checked.set(path, { block, path, text, offset: preamble.split('\n').length - 1 });
     });
