@@ -3,7 +3,7 @@ import { timesShown } from '../browser/toasts-shown.js';
 import { describeInBrowser, messageWaiting, useExampleInBrowser } from './example-fixture.js';
 
 // The example's sign-in and sign-out Server Actions rotate the messages session
-// (examples/next/app/actions.ts), as the README's "Sessions: signing in and out" says.
+// (examples/next/app/actions.ts), as docs/getting-started/next.md's "Signed-in users" says.
 
 const SESSION = 'messages_session';
 

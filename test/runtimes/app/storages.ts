@@ -13,8 +13,8 @@ export const portableStorages = ['memory', 'cookie', 'fallback'] as const;
 export type StorageName = (typeof portableStorages)[number] | 'redis';
 
 /**
- * The storage `name`, as the README sets each up: `secret` left out reads MESSAGES_SECRET from
- * the environment, as a Node, Bun or Deno app leaves it to.
+ * The storage `name`, as docs/storages.md sets each up: `secret` left out reads MESSAGES_SECRET
+ * from the environment, as a Node, Bun or Deno app leaves it to.
  */
 export function portableStorage(
   name: (typeof portableStorages)[number],

@@ -53,7 +53,10 @@ export class RuntimeRecords {
   }
 }
 
-/** The runtimes' table in Markdown, for the README: version, storages that passed, ready time. */
+/**
+ * The runtimes' table in Markdown, for docs/getting-started/runtimes.md: version, storages that
+ * passed, ready time.
+ */
 export function runtimeTable(records: RuntimeRecords): string {
   const rows = records.all().map(({ runtime, readyMs, ran, failed, skipped }) => {
     if (runtime.missing) return [runtime.name, '—', `not installed: ${runtime.missing}`, '—'];

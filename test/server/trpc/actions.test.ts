@@ -30,7 +30,7 @@ import { browserFetch } from '../../fixtures/trpc-client.js';
 
 const secret = 'actions-test-secret-0123456789abcdef';
 
-/** A task app whose delete offers an Undo, as the README shows it. */
+/** A task app whose delete offers an Undo, as docs/actions.md shows it. */
 function createTaskApp(options: CreateMessagesOptions<never> = {}) {
   const messages = createMessages({
     storage: serverStorage({ secret, store: new MemoryStore() }),

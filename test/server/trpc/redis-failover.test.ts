@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Cluster } from 'ioredis';
 import { createCluster, type RedisClusterType } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { serverStorage } from '../../../server/storage/server-storage.js';
 import { RedisOutageError } from '../../../server/stores/redis/redis-outage.js';
 import { RedisStore, type RedisStoreClient } from '../../../server/stores/redis/redis-store.js';
 import { CookieJar } from '../../fixtures/cookie-jar.js';
+import { codeBlockStartingWith } from '../../fixtures/markdown-code.js';
 import {
   type ClusterNode,
   type RedisCluster,
@@ -21,7 +22,7 @@ import { type RunningApp, startApp } from '../../fixtures/trpc-server.js';
 import { failOnUnhandledRejections } from '../../fixtures/unhandled-rejections.js';
 
 // A master of a Redis Cluster with replicas SIGKILLed under load, through each client library set
-// up as the README says: no request fails, and no message is lost without onError being told.
+// up as docs/redis.md says: no request fails, and no message is lost without onError being told.
 
 failOnUnhandledRejections();
 
@@ -29,14 +30,11 @@ const secret = 'redis-failover-test-secret-0123456789';
 const libraries = ['ioredis', 'node-redis'] as const;
 type Library = (typeof libraries)[number];
 
-/** The README's cluster client for `library` (its fail-fast snippet), as written there. */
-function readmeClusterSnippet(library: Library): string {
-  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-  const block = /```ts\n(\/\/ ioredis Cluster[\s\S]*?)```/.exec(readme)?.[1];
-  const heading = library === 'ioredis' ? '// ioredis Cluster' : '// or node-redis createCluster';
-  const part = block?.split('\n\n').find((lines) => lines.startsWith(heading));
-  if (part === undefined) throw new Error(`the README has no cluster snippet for ${library}`);
-  return part;
+/** docs/redis.md's cluster client for `library` (its fail-fast snippet), as the page shows it. */
+function docClusterSnippet(library: Library): string {
+  const page = fileURLToPath(new URL('../../../docs/redis.md', import.meta.url));
+  const firstLine = library === 'ioredis' ? '// ioredis Cluster' : '// node-redis createCluster';
+  return codeBlockStartingWith(page, firstLine).code;
 }
 
 // The snippet is a function body over the names it uses: the libraries' constructors, `once`, and
@@ -45,8 +43,8 @@ const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
   ...names: string[]
 ) => (...values: unknown[]) => Promise<unknown>;
 
-/** A cluster client of `library`, made and connected by the README's snippet, and its close. */
-async function readmeClusterClient(
+/** A cluster client of `library`, made and connected by docs/redis.md's snippet, and its close. */
+async function docClusterClient(
   library: Library,
   masters: readonly ClusterNode[],
 ): Promise<{ client: RedisStoreClient; close: () => void }> {
@@ -56,7 +54,7 @@ async function readmeClusterClient(
     'once',
     'nodes',
     'rootNodes',
-    `${readmeClusterSnippet(library)}\nreturn client;`,
+    `${docClusterSnippet(library)}\nreturn client;`,
   );
   const made = await run(
     Cluster,
@@ -163,7 +161,7 @@ class Browser {
 }
 
 describe.each(libraries)(
-  'a Redis Cluster of 3 masters and 3 replicas through %s set up as the README says, one master killed under load',
+  'a Redis Cluster of 3 masters and 3 replicas through %s set up as docs/redis.md says, one master killed under load',
   (library) => {
     let cluster: RedisCluster | undefined;
     beforeAll(async () => {
@@ -190,7 +188,7 @@ describe.each(libraries)(
       const timeouts = { count: 0 };
       const apps: RunningApp[] = [];
       for (let i = 0; i < 2; i++) {
-        const { client, close } = await readmeClusterClient(library, masters);
+        const { client, close } = await docClusterClient(library, masters);
         closing.push(close);
         // A take lease longer than the failover, so that the removal of what a take received,
         // sent again until it lands, lands in time; shorter than the default, so that what a take

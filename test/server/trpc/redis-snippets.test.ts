@@ -1,39 +1,32 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { CookieJar } from '../../fixtures/cookie-jar.js';
+import { codeBlockStartingWith } from '../../fixtures/markdown-code.js';
 import { startRedisServer } from '../../fixtures/redis-server.js';
 import { browserFetch } from '../../fixtures/trpc-client.js';
 
-// The README's Redis set-up, run as written, in a process of its own: an unhandled 'error' event
-// ends a process, which vitest would hide or misreport in its own.
+// docs/redis.md's Redis set-up, run as written, in a process of its own: an unhandled 'error'
+// event ends a process, which vitest would hide or misreport in its own.
 
 const redis = await startRedisServer();
 afterAll(() => redis?.stop());
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** The first line of docs/redis.md's set-up for each client library. */
+const firstLines = { ioredis: '// ioredis (6)', 'node-redis': '// node-redis' } as const;
+
 /**
- * The README's Redis snippet for `library`: the lines under its comment ('// ioredis', '// or
- * node-redis'), then the lines they share, the package's import pointing at this checkout.
+ * docs/redis.md's set-up for `library`, as the page shows it, the package's import pointing at
+ * this checkout.
  */
-function readmeSnippet(library: 'ioredis' | 'node-redis'): string {
-  const readme = readFileSync(`${root}README.md`, 'utf8');
-  const block = /```ts\n(\/\/ ioredis[\s\S]*?)```/.exec(readme)?.[1];
-  if (block === undefined) throw new Error("the README's Redis snippet is gone");
-  const parts = block.trim().split('\n\n');
-  const own = parts.find((part) =>
-    part.startsWith(library === 'ioredis' ? '// ioredis' : '// or node-redis'),
-  );
-  const shared = parts.filter((part) => !part.startsWith('//'));
-  if (own === undefined || shared.length === 0) {
-    throw new Error(`the README's Redis snippet has no part for ${library}`);
-  }
+function docSnippet(library: 'ioredis' | 'node-redis'): string {
+  const { code } = codeBlockStartingWith(`${root}docs/redis.md`, firstLines[library]);
   const server = pathToFileURL(`${root}server/index.ts`).href;
-  return [own, ...shared].join('\n').replaceAll("'trpc-messages/server'", `'${server}'`);
+  return code.replaceAll("'trpc-messages/server'", `'${server}'`);
 }
 
 // What the app around the snippet does: a mutation that flashes its input, the kit's router, the
@@ -59,7 +52,7 @@ const server = createHTTPServer({
 server.listen(0, '127.0.0.1', () => console.log('listening ' + server.address().port));
 `;
 
-/** A running app of the README's snippet: what it printed so far, and its origin. */
+/** A running app of docs/redis.md's snippet: what it printed so far, and its origin. */
 interface SnippetApp {
   readonly child: ChildProcess;
   readonly origin: string;
@@ -77,12 +70,12 @@ afterEach(async () => {
   }
 });
 
-/** Runs the README's snippet for `library` with the app around it; resolves once it listens. */
+/** Runs docs/redis.md's snippet for `library` with the app around it; resolves once it listens. */
 async function startSnippetApp(library: 'ioredis' | 'node-redis'): Promise<SnippetApp> {
   if (!redis) throw new Error('no redis-server');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--input-type=module', '--eval', readmeSnippet(library) + APP],
+    ['--import', 'tsx', '--input-type=module', '--eval', docSnippet(library) + APP],
     {
       cwd: root,
       env: {
@@ -162,7 +155,7 @@ async function whileAlive(app: SnippetApp, assertion: () => void): Promise<void>
 const occurrences = (output: string, text: string) => output.split(text).length - 1;
 
 describe.skipIf(!redis).each(['ioredis', 'node-redis'] as const)(
-  "the README's Redis snippet for %s, run as written",
+  "docs/redis.md's Redis snippet for %s, run as written",
   (library) => {
     it('keeps the process alive when Redis goes away, answers every request 200 meanwhile, reports the outage once as it starts and once as it ends, and stores again once Redis is back', async () => {
       const app = await startSnippetApp(library);

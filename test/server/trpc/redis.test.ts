@@ -1049,7 +1049,7 @@ describe.skipIf(!redis)('when Redis stops answering, or goes down and comes back
     expect(await consumeTexts(a, jar)).toEqual([]);
   });
 
-  /** The README's fail-fast settings for each client library. */
+  /** docs/redis.md's fail-fast settings for each client library. */
   const failFast = {
     ioredis: {
       enableOfflineQueue: false,
@@ -1063,7 +1063,7 @@ describe.skipIf(!redis)('when Redis stops answering, or goes down and comes back
   } as const;
 
   /**
-   * A client of `library` with the README's fail-fast settings, ready, and its events: `lost`
+   * A client of `library` with docs/redis.md's fail-fast settings, ready, and its events: `lost`
    * resolves once it noticed the connection is gone, `ready()` once it is connected again.
    */
   async function failFastClient(library: Library) {
@@ -1088,7 +1088,7 @@ describe.skipIf(!redis)('when Redis stops answering, or goes down and comes back
   }
 
   it.each(libraries)(
-    'with the README’s fail-fast settings for %s: answers a request while Redis is down without waiting for commandTimeoutMs, reports the client’s own error with its path, and stores again once Redis is back',
+    'with docs/redis.md’s fail-fast settings for %s: answers a request while Redis is down without waiting for commandTimeoutMs, reports the client’s own error with its path, and stores again once Redis is back',
     async (library) => {
       const { client, events } = await failFastClient(library);
       // A timeout no request could wait out within the test: answering at all is failing fast.
