@@ -59,8 +59,11 @@ export interface RotateOptions {
   readonly unread?: 'keep' | 'drop';
 }
 
-/** Whom messages are kept for in a server store: a browser session, or a signed-in user. */
-export type Recipient = { readonly sessionId: string } | { readonly userId: string };
+/**
+ * Whom messages are kept for in a server store: a browser session, or a signed-in user (named by
+ * the app's id, a string or a number: `{ userId: 7 }` and `{ userId: '7' }` are the same user).
+ */
+export type Recipient = { readonly sessionId: string } | { readonly userId: string | number };
 
 /** The store key of a recipient: sessions and users never share one. */
 export function recipientKey(recipient: Recipient): string {

@@ -160,6 +160,15 @@ describe('signing in and out', () => {
     expect(signedIn.jar.get(SESSION_COOKIE)).toBeUndefined();
   });
 
+  it('sends to a user named by a numeric id the messages of the same user named by its string', async () => {
+    const { app, browser } = await serve();
+    const signedIn = browser({ userId: '7' });
+
+    await app.messages.to({ userId: 7 }).info('Named by number.');
+
+    expect(texts(await signedIn.client.messages.consume.query())).toEqual(['Named by number.']);
+  });
+
   it('shows the message of the request that signed the user out to the new visitor session alone', async () => {
     const { browser } = await serve();
     const visitor = browser();
