@@ -27,7 +27,7 @@ import {
   type PeerApp,
 } from './flash-flow.js';
 import type { HttpApp, ServerReport } from './http-server.js';
-import { median } from './measure.js';
+import { median, positiveFromEnv } from './measure.js';
 import { canPin, LOAD_CORES, pin, pinned, SERVER_CORE } from './pinning.js';
 import { benchScript } from './script.js';
 
@@ -489,16 +489,6 @@ async function load(
   return result;
 }
 
-/** A positive integer from the environment variable `name`, or `fallback`. */
-function fromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = Number(raw ?? fallback);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`bench: ${name} must be a positive integer, got ${raw}`);
-  }
-  return value;
-}
-
 /** One case's load on its server, and what it measured so far. */
 interface Run {
   readonly name: string;
@@ -561,8 +551,8 @@ const SCALE_INSTANCES = [1, 2, 4] as const;
  * apps also runs on the baseline's server, in the same rounds, after the same run of bare.
  */
 export async function benchHttp(baseline?: Baseline): Promise<HttpBench> {
-  const seconds = fromEnv('BENCH_SECONDS', 3);
-  const rounds = fromEnv('BENCH_ROUNDS', 5);
+  const seconds = positiveFromEnv('BENCH_SECONDS', 3);
+  const rounds = positiveFromEnv('BENCH_ROUNDS', 5);
   // BENCH_ONLY (a regular expression) picks cases by name, to study some; bare always runs.
   const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
   const pinning = pinServers();

@@ -40,3 +40,13 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
+
+/** A positive integer from the environment variable `name` (a bench's rounds, seconds), or `fallback`. */
+export function positiveFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = Number(raw ?? fallback);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`bench: ${name} must be a positive integer, got ${raw}`);
+  }
+  return value;
+}

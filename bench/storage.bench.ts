@@ -1,6 +1,6 @@
 import type { Baseline } from './baseline.js';
 import { type Django, type DjangoStorage, findPython, startDjango } from './django.js';
-import { measureRound, median, type RoundTime } from './measure.js';
+import { measureRound, median, positiveFromEnv, type RoundTime } from './measure.js';
 import { canPin, LOAD_CORES, pin, pinned } from './pinning.js';
 import { type StorageCase, storageCases } from './storage-cases.js';
 
@@ -59,7 +59,7 @@ function paired(ours: readonly RoundTime[], theirs: readonly RoundTime[]): Paire
  * `baseline`, its kit does each round's cycles too, in this process, in turn first with ours.
  */
 export async function benchStorage(baseline?: Baseline): Promise<StorageBench> {
-  const rounds = positive('BENCH_STORAGE_ROUNDS', 15);
+  const rounds = positiveFromEnv('BENCH_STORAGE_ROUNDS', 15);
   const cases = await storageCases();
   const baselineCases = baseline ? await baseline.storageCases() : [];
 
@@ -123,14 +123,4 @@ export async function benchStorage(baseline?: Baseline): Promise<StorageBench> {
     await django?.close();
   }
   return { figures, django: django?.version };
-}
-
-/** A positive integer from the environment variable `name`, or `fallback`. */
-export function positive(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = Number(raw ?? fallback);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`bench: ${name} must be a positive integer, got ${raw}`);
-  }
-  return value;
 }
